@@ -1,0 +1,98 @@
+"""Write a stored JSON fixture for every event class that has none yet.
+
+Events are forever: once a fixture is written it is never rewritten. A changed event class gets a
+new `class_version`, hence a new fixture file, and the old fixture keeps proving (through its
+upcaster) that the old stored form still loads.
+
+Run: .venv/bin/python scripts/capture_event_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import structlog
+
+from logbog_es.application import Logbog
+from logbog_es.commands import ChangeCurriculumVersion, GrantStaff, RevokeStaff
+from logbog_es.demo import load_demo
+from logbog_es.domain.curriculum import curriculum_id
+from logbog_es.domain.doctor import doctor_id
+from logbog_es.domain.policy import Actor
+from logbog_es.domain.registry import event_classes
+from logbog_es.domain.values import Stage
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "events"
+
+
+def fixture_path(topic: str, class_version: int) -> Path:
+    return FIXTURES / f"{topic.replace(':', '__')}.v{class_version}.json"
+
+
+def sample_store() -> Logbog:
+    """An in-memory store in which every event class occurs at least once."""
+    app = Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, today=lambda: date(2026, 6, 1))
+    load_demo(app)
+    operator = Actor(subject="operator:fixtures", operator=True)
+    app.execute(GrantStaff.model_validate({"subject": "tmp", "role": "auditor"}), operator)
+    app.execute(RevokeStaff.model_validate({"subject": "tmp", "role": "auditor"}), operator)
+    nord = app.resolve_actor("demo-sekretariat-nord")
+    doctor = app.repository.get(doctor_id("DM001"))
+    app.execute(
+        ChangeCurriculumVersion(
+            programme_id=doctor.programmes[0].programme_id,
+            curriculum_id=curriculum_id("kbu", Stage.KBU, "2019"),
+            reason="Demo: flyttet efter aftale",
+        ),
+        nord,
+    )
+    return app
+
+
+def main() -> int:
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    app = sample_store()
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    wanted = event_classes()
+    written = 0
+    for notification in app.recorder.select_notifications(start=1, limit=1_000_000):
+        cls = wanted.get(notification.topic)
+        if cls is None:
+            continue
+        path = fixture_path(notification.topic, getattr(cls, "class_version", 1))
+        if path.exists():
+            continue
+        path.write_text(
+            json.dumps(
+                {
+                    "topic": notification.topic,
+                    "class_version": getattr(cls, "class_version", 1),
+                    "originator_id": str(notification.originator_id),
+                    "originator_version": notification.originator_version,
+                    "state": json.loads(notification.state),
+                },
+                indent=2,
+                ensure_ascii=False,
+                sort_keys=True,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        written += 1
+        print(f"wrote {path.relative_to(FIXTURES.parents[2])}")
+    missing = [
+        t for t, c in wanted.items() if not fixture_path(t, getattr(c, "class_version", 1)).exists()
+    ]
+    if missing:
+        print("no sample for: " + ", ".join(missing), file=sys.stderr)
+        return 1
+    print(f"{written} new fixture(s); every event class has one")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

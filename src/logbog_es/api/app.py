@@ -1,0 +1,88 @@
+"""The FastAPI app factory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from logbog_es import __version__
+from logbog_es.api import problems, routes_commands, routes_queries
+from logbog_es.api.schemas import Health
+from logbog_es.bootstrap import Container
+
+log = structlog.get_logger("logbog.request")
+
+DESCRIPTION = """
+Logbog: the event-sourced logbook for Danish postgraduate medical training.
+
+Every change is a command (`POST /commands/{name}`) recorded as immutable events; reads come from
+read models projected from those events. Authenticate with a bearer JWT (locally:
+`logbog token --sub ID`). Errors are `application/problem+json`.
+"""
+
+
+def create_app(container: Container, *, run_projections: bool = True) -> FastAPI:
+    """Build the HTTP app around a bootstrapped container."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_projections:
+            container.runner.start(
+                on_error=lambda e: log.error(
+                    "projection runner failed", error_type=type(e).__name__
+                )
+            )
+        yield
+        container.runner.stop()
+
+    app = FastAPI(
+        title="Logbog",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    problems.install(app)
+    if container.settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=container.settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+            expose_headers=["ETag", "Idempotent-Replayed", "Retry-After"],
+        )
+
+    @app.middleware("http")
+    async def canonical_log_line(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = request.scope.get("route")
+            log.info(
+                "request",
+                method=request.method,
+                path=getattr(route, "path", request.url.path),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                actor=getattr(request.state, "actor", None),
+            )
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> Health:
+        """The process is alive."""
+        return Health(status="ok")
+
+    app.include_router(routes_commands.router)
+    app.include_router(routes_queries.router)
+    return app

@@ -1,0 +1,54 @@
+"""Typed FastAPI dependencies: the container, the authenticated actor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from logbog_es.api.problems import NotAuthenticated, ReadModelBehind
+from logbog_es.bootstrap import Container
+from logbog_es.domain.policy import Actor
+from logbog_es.tokens import InvalidToken
+
+bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider.")
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def get_actor(
+    request: Request,
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated(
+            "send a bearer token: 'Authorization: Bearer <JWT>' (locally: `logbog token --sub ID`)"
+        )
+    assert container.verifier is not None
+    try:
+        claims = container.verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise NotAuthenticated(str(error)) from error
+    actor = container.app.resolve_actor(claims["sub"])
+    request.state.actor = actor.subject
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def wait_for_read_model(container: Container, after: int | None, names: list[str]) -> None:
+    """Read your writes: wait (bounded) until the read models have reached `after`."""
+    if after is None or after <= 0:
+        return
+    timeout = container.settings.read_wait_seconds
+    if not container.runner.wait_for(after, timeout, names):
+        raise ReadModelBehind(after, retry_after=1)

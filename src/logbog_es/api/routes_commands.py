@@ -1,0 +1,95 @@
+"""`POST /commands/{name}`: one route per command, each with its own documented body."""
+
+# No `from __future__ import annotations` here: FastAPI reads each endpoint's body type from
+# the annotation built in the loop below.
+
+import re
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Header, Response
+
+from logbog_es.api.deps import ActorDep, ContainerDep
+from logbog_es.api.schemas import CommandAccepted, EventOut
+from logbog_es.commands import COMMANDS, Command
+from logbog_es.commands.base import COMMAND_ID_PATTERN
+from logbog_es.domain.errors import InvalidInput
+
+router = APIRouter(prefix="/commands", tags=["commands"])
+_VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
+_KEY = re.compile(COMMAND_ID_PATTERN)
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    match = _VERSION.match(value.strip())
+    if not match:
+        raise InvalidInput("command.if_match", field="If-Match", value=value)
+    return int(match.group(1))
+
+
+def _make_endpoint(model: type[Command]) -> Any:
+    def endpoint(
+        body: model,  # type: ignore[valid-type]
+        actor: ActorDep,
+        container: ContainerDep,
+        response: Response,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                description="A retried command records nothing new and returns the first result.",
+            ),
+        ] = None,
+        if_match: Annotated[
+            str | None,
+            Header(
+                alias="If-Match",
+                description="The version of the command's target stream you saw; 412 if stale.",
+            ),
+        ] = None,
+    ) -> CommandAccepted:
+        if idempotency_key is not None and not _KEY.match(idempotency_key):
+            raise InvalidInput("command.id_malformed", field="Idempotency-Key")
+        command = cast(Command, body)
+        result = container.app.execute(
+            command,
+            actor,
+            command_id=idempotency_key or command.command_id,
+            expected_version=parse_if_match(if_match),
+        )
+        container.runner.wake()
+        if result.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return CommandAccepted(
+            command_id=result.command_id,
+            command=result.command,
+            events=[
+                EventOut(type=e.type, stream_id=e.stream_id, version=e.version, position=e.position)
+                for e in result.events
+            ],
+            position=result.position,
+            replayed=result.replayed,
+        )
+
+    endpoint.__name__ = model.NAME.replace("-", "_")
+    return endpoint
+
+
+for _name, _model in COMMANDS.items():
+    router.add_api_route(
+        f"/{_name}",
+        _make_endpoint(_model),
+        methods=["POST"],
+        response_model=CommandAccepted,
+        summary=_name,
+        description=(_model.__doc__ or "").strip(),
+        responses={
+            401: {"description": "No valid bearer token"},
+            403: {"description": "Not allowed (the reason is in the problem's detail)"},
+            404: {"description": "The command's target does not exist"},
+            409: {"description": "Conflicts with the current state or a concurrent change"},
+            412: {"description": "If-Match names a stale version"},
+            422: {"description": "Invalid input (each field named)"},
+        },
+    )

@@ -1,0 +1,191 @@
+"""Queries: reference data from the catalogue read model, single entities from the store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
+from logbog_es.api.schemas import (
+    CompetencyOut,
+    CourseOut,
+    CurriculumOut,
+    CurriculumSummaryOut,
+    DepartmentOut,
+    DoctorOut,
+    EmploymentOut,
+    MeOut,
+    MethodOut,
+    ProgrammeOut,
+    ProgrammeSummaryOut,
+    SpecialtyOut,
+    StaffRoleOut,
+)
+from logbog_es.application import queries
+from logbog_es.domain.programme import Programme
+from logbog_es.domain.values import Region, Stage
+from logbog_es.projections import catalogue
+
+router = APIRouter()
+After = Annotated[
+    int | None,
+    Query(description="Read your writes: wait until the read model has reached this position."),
+]
+
+
+@router.get("/me", tags=["people"])
+def me(actor: ActorDep, container: ContainerDep) -> MeOut:
+    """Who the caller is and which commands they may issue."""
+    return MeOut(
+        subject=actor.subject,
+        doctor_id=actor.doctor_id,
+        staff_roles=[
+            StaffRoleOut(role=g.role.value, region=g.region.value if g.region else None)
+            for g in sorted(actor.grants)
+        ],
+        may=queries.may(container.app, actor),
+    )
+
+
+@router.get("/specialties", tags=["reference data"])
+def specialties(
+    _actor: ActorDep, container: ContainerDep, after: After = None
+) -> list[SpecialtyOut]:
+    wait_for_read_model(container, after, ["catalogue"])
+    return [
+        SpecialtyOut(**{**row, "stages": row["stages"].split(",")})
+        for row in catalogue.list_specialties(container.read_store)
+    ]
+
+
+@router.get("/curricula", tags=["reference data"])
+def curricula(
+    _actor: ActorDep,
+    container: ContainerDep,
+    specialty_code: str | None = None,
+    stage: Stage | None = None,
+    after: After = None,
+) -> list[CurriculumSummaryOut]:
+    wait_for_read_model(container, after, ["catalogue"])
+    rows = catalogue.list_curricula(
+        container.read_store,
+        specialty_code=specialty_code,
+        stage=stage.value if stage else None,
+    )
+    return [CurriculumSummaryOut(**row) for row in rows]
+
+
+@router.get("/curricula/{curriculum_id}", tags=["reference data"])
+def curriculum(
+    curriculum_id: UUID, _actor: ActorDep, container: ContainerDep, response: Response
+) -> CurriculumOut:
+    version = queries.read_curriculum(container.app, curriculum_id)
+    response.headers["ETag"] = f'"{version.version}"'
+    return CurriculumOut(
+        curriculum_id=version.id,
+        specialty_code=version.specialty_code,
+        stage=version.stage.value,
+        label=version.label,
+        effective_from=version.effective_from,
+        nominal_duration_months=version.nominal_duration_months,
+        competencies=[
+            CompetencyOut(
+                code=c.code,
+                title=c.title,
+                description=c.description,
+                roles=[r.value for r in c.roles],
+                methods=[
+                    MethodOut(method=m.method.value, mandatory=m.mandatory) for m in c.methods
+                ],
+            )
+            for c in version.competencies
+        ],
+        courses=[
+            CourseOut(code=c.code, title=c.title, kind=c.kind.value, hours=c.hours, days=c.days)
+            for c in version.courses
+        ],
+    )
+
+
+@router.get("/departments", tags=["reference data"])
+def departments(
+    _actor: ActorDep, container: ContainerDep, region: Region | None = None, after: After = None
+) -> list[DepartmentOut]:
+    wait_for_read_model(container, after, ["catalogue"])
+    rows = catalogue.list_departments(container.read_store, region=region.value if region else None)
+    return [DepartmentOut(**row) for row in rows]
+
+
+@router.get("/departments/{department_id}", tags=["reference data"])
+def department(department_id: UUID, _actor: ActorDep, container: ContainerDep) -> DepartmentOut:
+    dep = queries.read_department(container.app, department_id)
+    return DepartmentOut(
+        department_id=dep.id,
+        code=dep.code,
+        name=dep.name,
+        kind=dep.kind.value,
+        region=dep.region.value,
+    )
+
+
+def _programme_out(p: Programme) -> ProgrammeOut:
+    return ProgrammeOut(
+        programme_id=p.id,
+        doctor_id=p.doctor_id,
+        specialty_code=p.specialty_code,
+        stage=p.stage.value,
+        region=p.region.value,
+        hiring_date=p.hiring_date,
+        curriculum_id=p.curriculum_id,
+        curriculum_label=p.curriculum_label,
+        employments=[
+            EmploymentOut(
+                employment_id=e.employment_id,
+                department_id=e.department_id,
+                start=e.start,
+                end=e.end,
+                percent=e.percent,
+            )
+            for e in p.employments
+        ],
+        version=p.version,
+    )
+
+
+@router.get("/doctors/{doctor_id}", tags=["people"])
+def doctor(
+    doctor_id: UUID, actor: ActorDep, container: ContainerDep, response: Response
+) -> DoctorOut:
+    """The doctor's profile with each programme and the curriculum version it follows (R1)."""
+    view = queries.read_doctor(container.app, actor, doctor_id)
+    response.headers["ETag"] = f'"{view.doctor.version}"'
+    return DoctorOut(
+        doctor_id=view.doctor.id,
+        authorisation_id=view.doctor.authorisation_id,
+        name=view.doctor.name,
+        email=view.doctor.email,
+        cpr_registered=view.doctor.cpr is not None,
+        programmes=[
+            ProgrammeSummaryOut(
+                programme_id=p.id,
+                specialty_code=p.specialty_code,
+                stage=p.stage.value,
+                hiring_date=p.hiring_date,
+                curriculum_id=p.curriculum_id,
+                curriculum_label=p.curriculum_label,
+            )
+            for p in view.programmes
+        ],
+        version=view.doctor.version,
+    )
+
+
+@router.get("/programmes/{programme_id}", tags=["programmes"])
+def programme(
+    programme_id: UUID, actor: ActorDep, container: ContainerDep, response: Response
+) -> ProgrammeOut:
+    p = queries.read_programme(container.app, actor, programme_id)
+    response.headers["ETag"] = f'"{p.version}"'
+    return _programme_out(p)

@@ -1,0 +1,314 @@
+"""The Logbog application: load, decide, save, once per command, with a receipt.
+
+`execute()` is the only way a command changes the store. For each command it:
+1. returns the first result when the command id was seen before (same command and payload),
+   or refuses a reused id with another payload (IdempotencyKeyReused);
+2. runs the command's handler, which loads aggregates, asks the policy and the aggregates to
+   decide, and returns the aggregates with new events;
+3. checks the client's If-Match version of the command's target stream (StaleVersion, 412);
+4. saves the aggregates and a CommandReceipt in one transaction. A concurrent writer makes the
+   save fail on a stale version: the handler runs again on fresh state, a bounded number of
+   times (ConcurrencyConflict, 409, when they are used up).
+A refused command raises before anything is saved, so it writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from logbog_es.application.positions import position_lookup
+from logbog_es.application.transcodings import DateAsISO
+from logbog_es.commands import Command
+from logbog_es.domain.base import LogbogAggregate, Meta
+from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.errors import (
+    ConcurrencyConflict,
+    IdempotencyKeyReused,
+    InvalidInput,
+    LogbogError,
+    NotFound,
+    StaleVersion,
+)
+from logbog_es.domain.policy import Actor, Target, require
+from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
+from logbog_es.domain.staff import StaffMember, staff_member_id
+from logbog_es.domain.values import Capacity
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+MAX_ATTEMPTS = 5
+
+A = TypeVar("A", bound=LogbogAggregate)
+log = structlog.get_logger("logbog.command")
+
+
+def copenhagen_today() -> date:
+    """Dates are calendar dates in Europe/Copenhagen (ARCHITECTURE.md)."""
+    return datetime.now(COPENHAGEN).date()
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    type: str
+    stream_id: UUID
+    version: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    command_id: str
+    command: str
+    events: tuple[EventRef, ...]
+    position: int
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a handler decided: the aggregates to save and the command's target stream."""
+
+    aggregates: tuple[LogbogAggregate, ...]
+    target: LogbogAggregate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler knows besides the command: who acts, which command, and today's date."""
+
+    app: Logbog
+    actor: Actor
+    command_id: str
+    today: date
+
+    def meta(self, capacity: Capacity, effective_on: date | None = None) -> Meta:
+        return Meta(self.actor.subject, capacity, self.command_id, effective_on)
+
+    def authorise(self, action: Any, target: Target | None = None) -> Meta:
+        """Ask the policy; the returned metadata records the capacity the actor acts in."""
+        capacity = require(self.actor, action, target or Target(), self.today)
+        return self.meta(capacity)
+
+
+Handler = Callable[[Any, Context], Decided]
+
+
+def payload_sha256(command: Command, actor: Actor) -> str:
+    payload = command.model_dump(mode="json", exclude={"command_id"})
+    canonical = json.dumps(
+        {"command": command.NAME, "actor": actor.subject, "payload": payload},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Logbog(Application[UUID]):
+    """The event-sourced logbook."""
+
+    name = "logbog"
+    snapshot_class = Snapshot
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        today: Callable[[], date] = copenhagen_today,
+    ) -> None:
+        super().__init__(env)
+        self.today = today
+        self._position_of = position_lookup(self.recorder)
+        from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - handlers import Logbog
+
+        self._handlers: dict[type[Command], Handler] = HANDLERS
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        *,
+        message: str,
+        field: str | None = None,
+        **params: Any,
+    ) -> A:
+        """Load an aggregate of type `cls`; unknown is 404, or 422 naming `field` when given."""
+        aggregate = self._get(aggregate_id)
+        if not isinstance(aggregate, cls):
+            if field is not None:
+                raise InvalidInput(message, field=field, **params)
+            raise NotFound(message, **params)
+        return aggregate
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        aggregate = self._get(aggregate_id)
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def _get(self, aggregate_id: UUID) -> object:
+        # The library types get() with an unbound type variable; mypy reads it as Never.
+        repository: Any = self.repository
+        try:
+            found: object = repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def position(self) -> int:
+        """The global position: the id of the last event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    # -- who is acting -----------------------------------------------------------------------
+
+    def resolve_actor(self, subject: str) -> Actor:
+        """Who a token's subject is: the doctor it names (if any) and the staff roles it holds."""
+        doctor_id: UUID | None = None
+        try:
+            candidate = UUID(subject)
+        except ValueError:
+            candidate = None
+        if candidate is not None and self.find(Doctor, candidate) is not None:
+            doctor_id = candidate
+        staff = self.find(StaffMember, staff_member_id(subject))
+        grants = staff.grants if staff is not None else frozenset()
+        return Actor(subject=subject, doctor_id=doctor_id, grants=grants)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def execute(
+        self,
+        command: Command,
+        actor: Actor,
+        *,
+        command_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Run `command` as `actor` once; see the module docstring."""
+        started = time.perf_counter()
+        key = command_id or command.command_id or str(uuid4())
+        outcome = "accepted"
+        try:
+            result = self._execute(command, actor, key, expected_version)
+            if result.replayed:
+                outcome = "replayed"
+            return result
+        except LogbogError as error:
+            outcome = f"refused:{error.code}"
+            raise
+        except Exception:
+            outcome = "failed"
+            raise
+        finally:
+            log.info(
+                "command",
+                command=command.NAME,
+                command_id=key,
+                actor=actor.subject,
+                outcome=outcome,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+
+    def _execute(
+        self, command: Command, actor: Actor, key: str, expected_version: int | None
+    ) -> CommandResult:
+        digest = payload_sha256(command, actor)
+        previous = self._receipt(key, command, digest)
+        if previous is not None:
+            return previous
+        handler = self._handlers[type(command)]
+        for _attempt in range(MAX_ATTEMPTS):
+            context = Context(self, actor, key, self.today())
+            decided = handler(command, context)
+            self._check_expected_version(decided, expected_version)
+            pending = [e for agg in decided.aggregates for e in agg.pending_events]
+            recorded = tuple(
+                RecordedEvent(
+                    getattr(type(e), "TOPIC", type(e).__name__),
+                    e.originator_id,
+                    e.originator_version,
+                )
+                for e in pending
+            )
+            assert pending, f"{command.NAME} decided to record nothing"
+            capacity = Capacity(pending[0].actor_capacity)  # type: ignore[attr-defined]
+            receipt = CommandReceipt.issue(
+                command_name=command.NAME,
+                payload_sha256=digest,
+                events=recorded,
+                meta=context.meta(capacity),
+            )
+            try:
+                recordings = self.save(*decided.aggregates, receipt)
+            except IntegrityError:
+                previous = self._receipt(key, command, digest)
+                if previous is not None:
+                    return previous
+                continue  # a concurrent writer won: decide again on fresh state
+            positions = {
+                (r.notification.originator_id, r.notification.originator_version): r.notification.id
+                for r in recordings
+            }
+            refs = tuple(
+                EventRef(e.type, e.stream_id, e.version, positions[(e.stream_id, e.version)])
+                for e in recorded
+            )
+            return CommandResult(
+                command_id=key,
+                command=command.NAME,
+                events=refs,
+                position=max(r.notification.id for r in recordings),
+                replayed=False,
+            )
+        raise ConcurrencyConflict("command.concurrency", attempts=MAX_ATTEMPTS)
+
+    def _receipt(self, key: str, command: Command, digest: str) -> CommandResult | None:
+        receipt = self.find(CommandReceipt, receipt_id(key))
+        if receipt is None:
+            return None
+        if receipt.command_name != command.NAME or receipt.payload_sha256 != digest:
+            raise IdempotencyKeyReused(
+                "command.idempotency_reuse", command_id=key, first=receipt.command_name
+            )
+        refs = tuple(
+            EventRef(e.type, e.stream_id, e.version, self._position_of(e.stream_id, e.version) or 0)
+            for e in receipt.events
+        )
+        own = self._position_of(receipt.id, 1) or 0
+        return CommandResult(
+            command_id=key,
+            command=command.NAME,
+            events=refs,
+            position=max([own, *(r.position for r in refs)]),
+            replayed=True,
+        )
+
+    @staticmethod
+    def _check_expected_version(decided: Decided, expected: int | None) -> None:
+        if expected is None or decided.target is None:
+            return
+        target = decided.target
+        seen = target.version - len(target.pending_events)
+        if seen != expected:
+            raise StaleVersion(
+                "command.stale_version",
+                stream=f"{type(target).__name__} {target.id}",
+                actual=seen,
+                expected=expected,
+            )

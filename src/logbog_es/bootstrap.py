@@ -1,0 +1,121 @@
+"""The composition root: builds the application, the read store and the projections.
+
+Nothing connects, reads settings or configures logging at import time; `bootstrap(settings)`
+does it all, and tests build their fakes through it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+from psycopg.sql import SQL, Identifier
+
+from logbog_es.application import Logbog
+from logbog_es.application.app import copenhagen_today
+from logbog_es.projections.catalogue import Catalogue
+from logbog_es.projections.runner import Projection, Runner
+from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
+from logbog_es.settings import Settings, Storage
+from logbog_es.tokens import TokenVerifier
+
+
+def all_projections() -> list[Projection]:
+    return [Catalogue()]
+
+
+def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
+    """The eventsourcing library's environment for our storage choice."""
+    env: dict[str, str] = {}
+    if storage.kind == "memory":
+        env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+    elif storage.kind == "sqlite":
+        assert storage.sqlite_events is not None
+        storage.sqlite_events.parent.mkdir(parents=True, exist_ok=True)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            SQLITE_DBNAME=str(storage.sqlite_events),
+            SQLITE_LOCK_TIMEOUT="30",
+        )
+    else:
+        pg = storage.pg
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.postgres",
+            POSTGRES_DBNAME=pg["dbname"],
+            POSTGRES_HOST=pg["host"],
+            POSTGRES_PORT=pg["port"],
+            POSTGRES_USER=pg["user"],
+            POSTGRES_PASSWORD=pg["password"],
+            POSTGRES_SCHEMA=pg["schema"],
+            POSTGRES_ENABLE_DB_FUNCTIONS="y",
+            POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
+            POSTGRES_CONNECT_TIMEOUT="5",
+        )
+    if settings.cipher_key:
+        env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=settings.cipher_key)
+    return env
+
+
+def pg_conninfo(pg: dict[str, str]) -> str:
+    return make_conninfo(
+        dbname=pg["dbname"],
+        host=pg["host"],
+        port=pg["port"],
+        user=pg["user"],
+        password=pg["password"] or None,
+        connect_timeout=5,
+    )
+
+
+def ensure_pg_schema(pg: dict[str, str]) -> None:
+    with psycopg.connect(pg_conninfo(pg), autocommit=True) as conn:
+        conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(pg["schema"])))
+
+
+@dataclass
+class Container:
+    settings: Settings
+    app: Logbog
+    read_store: ReadStore
+    runner: Runner
+    verifier: TokenVerifier | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.runner.stop()
+        self.read_store.close()
+        self.app.close()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    storage: Storage | None = None,
+    today: Callable[[], date] = copenhagen_today,
+    with_tokens: bool = True,
+) -> Container:
+    """Wire the whole service for `settings` (or an explicit `storage`, e.g. in memory)."""
+    storage = storage or settings.storage
+    if storage.kind == "postgres":
+        ensure_pg_schema(storage.pg)
+    app = Logbog(env=event_store_env(storage, settings), today=today)
+    read_store: ReadStore
+    if storage.kind == "postgres":
+        read_store = PostgresReadStore(
+            pg_conninfo(storage.pg),
+            storage.pg["read_schema"],
+            pool_size=settings.postgres_pool_size,
+        )
+    else:
+        read_path = storage.sqlite_read or Path(settings.var_dir) / "readmodels.sqlite"
+        read_store = SQLiteReadStore(read_path)
+    runner = Runner(app.recorder, app.mapper, read_store, all_projections())
+    runner.create_tables()
+    verifier = TokenVerifier(settings) if with_tokens else None
+    return Container(
+        settings=settings, app=app, read_store=read_store, runner=runner, verifier=verifier
+    )

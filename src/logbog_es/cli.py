@@ -1,0 +1,173 @@
+"""The `logbog` command line."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from logbog_es.settings import Environment, Settings
+
+cli = typer.Typer(
+    help="Logbog: the event-sourced logbook for Danish medical training.", no_args_is_help=True
+)
+admin = typer.Typer(help="Operator commands (run on the server).", no_args_is_help=True)
+schemas = typer.Typer(
+    help="The published command contract (commands/*.json).", no_args_is_help=True
+)
+cli.add_typer(admin, name="admin")
+cli.add_typer(schemas, name="schemas")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        raise typer.Exit(2) from error
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (projections run inside the process)."""
+    import uvicorn
+
+    from logbog_es.api.app import create_app
+    from logbog_es.bootstrap import bootstrap
+    from logbog_es.demo import demo_users, load_demo
+    from logbog_es.logging import configure_logging
+    from logbog_es.tokens import LocalIssuer
+
+    settings = _settings()
+    configure_logging(settings)
+    container = bootstrap(settings)
+    loaded = False
+    if settings.demo_data and container.app.position() == 0:
+        load_demo(container.app)
+        loaded = True
+    container.runner.catch_up()
+    base = f"http://{host}:{port}"
+    print(f"\nLogbog is serving at {base}")
+    print(f"  API documentation: {base}/docs   (click 'Authorize' and paste a token)")
+    storage = settings.storage
+    where = storage.sqlite_events if storage.kind == "sqlite" else "PostgreSQL"
+    print(f"  event store: {where}")
+    if settings.env is Environment.DEVELOPMENT and settings.demo_data:
+        issuer = LocalIssuer(settings)
+        print(
+            "\nDemo users"
+            + (" (demo data just loaded)" if loaded else "")
+            + "; tokens valid 8 hours:"
+        )
+        for user in demo_users():
+            print(f"  {user.label}:\n    {issuer.issue(user.subject)}")
+        print("\nA token for any subject: .venv/bin/logbog token --sub SUBJECT")
+        print(f"Try: curl -H 'Authorization: Bearer <token>' {base}/me\n")
+    uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+def token(
+    sub: Annotated[str, typer.Option("--sub", help="The subject: a doctor id or a staff login.")],
+    ttl_hours: Annotated[float, typer.Option(help="Lifetime in hours.")] = 8.0,
+) -> None:
+    """Print a token signed with the local development key."""
+    from logbog_es.tokens import LocalIssuer
+
+    settings = _settings()
+    if settings.env is Environment.PRODUCTION:
+        print("tokens come from the identity provider in production", file=sys.stderr)
+        raise typer.Exit(2)
+    print(LocalIssuer(settings).issue(sub, ttl_seconds=int(ttl_hours * 3600)))
+
+
+def _operator_command(model_name: str, sub: str, role: str, region: str | None) -> None:
+    from pydantic import ValidationError
+
+    from logbog_es.bootstrap import bootstrap
+    from logbog_es.commands import COMMANDS
+    from logbog_es.domain.errors import LogbogError
+    from logbog_es.domain.policy import Actor
+    from logbog_es.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(settings)
+    try:
+        command = COMMANDS[model_name].model_validate(
+            {"subject": sub, "role": role, "region": region}
+        )
+    except ValidationError as error:
+        for e in error.errors():
+            print(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", file=sys.stderr)
+        raise typer.Exit(2) from error
+    container = bootstrap(settings, with_tokens=False)
+    try:
+        result = container.app.execute(
+            command, Actor(subject=f"operator:{getpass.getuser()}", operator=True)
+        )
+    except LogbogError as error:
+        print(error.message, file=sys.stderr)
+        raise typer.Exit(1) from error
+    finally:
+        container.close()
+    print(f"{model_name}: recorded {len(result.events)} event(s) at position {result.position}")
+
+
+@admin.command("grant-staff")
+def grant_staff(
+    sub: Annotated[str, typer.Option("--sub", help="The staff member's login subject.")],
+    role: Annotated[str, typer.Option(help="curriculum-admin, secretariat or auditor.")],
+    region: Annotated[
+        str | None, typer.Option(help="nord, syd or oest (secretariat only).")
+    ] = None,
+) -> None:
+    """Give a login subject a staff role (recorded as an event)."""
+    _operator_command("grant-staff", sub, role, region)
+
+
+@admin.command("revoke-staff")
+def revoke_staff(
+    sub: Annotated[str, typer.Option("--sub")],
+    role: Annotated[str, typer.Option()],
+    region: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Take a staff role from a login subject (recorded as an event)."""
+    _operator_command("revoke-staff", sub, role, region)
+
+
+@admin.command("create-cipher-key")
+def create_cipher_key() -> None:
+    """Print a new AES-256 key for LOGBOG_CIPHER_KEY."""
+    from eventsourcing.cipher import AESCipher
+
+    print(AESCipher.create_key(32))
+
+
+@schemas.command("write")
+def schemas_write() -> None:
+    """Regenerate commands/*.schema.json and *.example.json from the command models."""
+    from logbog_es.commands.schema import write_contract
+
+    for path in write_contract():
+        print(path)
+
+
+@schemas.command("check")
+def schemas_check() -> None:
+    """Exit non-zero when commands/*.json differ from the command models."""
+    from logbog_es.commands.schema import stale_files
+
+    stale = stale_files()
+    if stale:
+        print("stale: " + ", ".join(stale) + " (run `make schemas`)", file=sys.stderr)
+        raise typer.Exit(1)
+    print("command schemas are up to date")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,184 @@
+"""Doctors: trainees, supervisors and consultants alike, each with an STPS authorisation id."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.errors import Conflict, InvalidInput
+from logbog_es.domain.programme import Employment, Period
+from logbog_es.domain.values import Stage, check_text
+
+_AUTH_ID = re.compile(r"^[A-Z0-9]{5}$")
+_CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def doctor_id(authorisation_id: str) -> UUID:
+    return stable_id("doctor", authorisation_id)
+
+
+def check_authorisation_id(value: str, field: str = "authorisation_id") -> str:
+    normalised = value.strip().upper()
+    if not _AUTH_ID.match(normalised):
+        raise InvalidInput("doctor.authorisation_id", field=field, value=value)
+    return normalised
+
+
+def check_cpr(value: str, field: str = "cpr") -> str:
+    """DDMMYY-NNNN with a real day and month; returned in that form. Never echoed in errors."""
+    match = _CPR.match(value.strip())
+    if not match:
+        raise InvalidInput("doctor.cpr", field=field)
+    day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    serial = match.group(4)
+    if not 1 <= month <= 12:
+        raise InvalidInput("doctor.cpr", field=field)
+    # Leap years: accept 29 February whenever some century could make it real.
+    longest = calendar.monthrange(2000 if year % 4 == 0 else 2001, month)[1]
+    if not 1 <= day <= longest:
+        raise InvalidInput("doctor.cpr", field=field)
+    return f"{match.group(1)}{match.group(2)}{match.group(3)}-{serial}"
+
+
+def check_email(value: str, field: str = "email") -> str:
+    stripped = value.strip()
+    if not _EMAIL.match(stripped) or len(stripped) > 254:
+        raise InvalidInput("doctor.email", field=field, value=value)
+    return stripped
+
+
+@dataclass(frozen=True, slots=True)
+class BookedEmployment:
+    programme_id: UUID
+    department_id: UUID
+    period: Period
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeRef:
+    programme_id: UUID
+    specialty_code: str
+    stage: Stage
+    hiring_date: date
+
+
+class Doctor(LogbogAggregate):
+    """A doctor's profile and the list of their programmes."""
+
+    TOPIC = "logbog:Doctor"
+
+    if TYPE_CHECKING:
+        authorisation_id: str
+        name: str
+        email: str
+        cpr: str | None
+        programmes: tuple[ProgrammeRef, ...]
+        employments: tuple[BookedEmployment, ...]
+
+    class Registered(Created):
+        TOPIC = "logbog:Doctor.Registered"
+        authorisation_id: str
+        name: str
+        email: str
+        cpr: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.authorisation_id = self.authorisation_id
+            aggregate.name = self.name
+            aggregate.email = self.email
+            aggregate.cpr = self.cpr
+            aggregate.programmes = ()
+            aggregate.employments = ()
+
+    class ProgrammeEnrolled(Event):
+        TOPIC = "logbog:Doctor.ProgrammeEnrolled"
+        programme_id: UUID
+        specialty_code: str
+        stage: str
+        hiring_date: date
+
+        def apply(self, aggregate: Any) -> None:
+            ref = ProgrammeRef(
+                self.programme_id, self.specialty_code, Stage(self.stage), self.hiring_date
+            )
+            aggregate.programmes = (*aggregate.programmes, ref)
+
+    class EmploymentBooked(Event):
+        """The doctor's side of an employment: a doctor's employments never overlap."""
+
+        TOPIC = "logbog:Doctor.EmploymentBooked"
+        programme_id: UUID
+        employment_id: UUID
+        department_id: UUID
+        start: date
+        end: date
+
+        def apply(self, aggregate: Any) -> None:
+            booked = BookedEmployment(
+                self.programme_id,
+                self.department_id,
+                Period(self.employment_id, self.start, self.end),
+            )
+            aggregate.employments = (*aggregate.employments, booked)
+
+    @classmethod
+    def register(
+        cls, *, authorisation_id: str, name: str, email: str, cpr: str | None, meta: Meta
+    ) -> Doctor:
+        auth = check_authorisation_id(authorisation_id)
+        return cls._start(
+            cls.Registered,
+            doctor_id(auth),
+            meta,
+            authorisation_id=auth,
+            name=check_text(name, "name"),
+            email=check_email(email),
+            cpr=check_cpr(cpr) if cpr else None,
+        )
+
+    def enrol(
+        self,
+        *,
+        programme_id: UUID,
+        specialty_code: str,
+        stage: Stage,
+        hiring_date: date,
+        meta: Meta,
+    ) -> None:
+        for ref in self.programmes:
+            if ref.specialty_code == specialty_code and ref.stage == stage:
+                raise Conflict(
+                    "doctor.programme_exists",
+                    stage=stage.value,
+                    code=specialty_code,
+                    programme_id=ref.programme_id,
+                )
+        self._record(
+            self.ProgrammeEnrolled,
+            meta.effective(hiring_date),
+            programme_id=programme_id,
+            specialty_code=specialty_code,
+            stage=stage.value,
+            hiring_date=hiring_date,
+        )
+
+    def employments_outside(self, programme_id: UUID) -> tuple[Period, ...]:
+        """The periods of the doctor's employments in programmes other than `programme_id`."""
+        return tuple(b.period for b in self.employments if b.programme_id != programme_id)
+
+    def book_employment(self, programme_id: UUID, employment: Employment, meta: Meta) -> None:
+        self._record(
+            self.EmploymentBooked,
+            meta.effective(employment.start),
+            programme_id=programme_id,
+            employment_id=employment.employment_id,
+            department_id=employment.department_id,
+            start=employment.start,
+            end=employment.end,
+        )

@@ -1,0 +1,153 @@
+"""Every message a user can be shown, in one place so that it can be translated.
+
+Keys are stable codes (they also appear in problem+json responses as `code`); values are
+`str.format` templates. English for now; Danish domain words where a user expects them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    # Generic input checks.
+    "code.malformed": (
+        "{value!r} is not a valid code; use 1-40 letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit"
+    ),
+    "text.blank": "must not be blank",
+    "text.too_long": "must be at most {max_length} characters",
+    "date.in_future": "{value} is in the future; give a date on or before today ({today})",
+    # Specialties (reference data, R12).
+    "specialty.exists": "specialty {code!r} is already registered; choose another code",
+    "specialty.unknown": (
+        "no specialty with code {code!r} is registered; see GET /specialties for the codes"
+    ),
+    "specialty.stage_missing": (
+        "specialty {code!r} has no stage {stage!r}; its stages are {stages}"
+    ),
+    "specialty.no_stages": "give at least one stage",
+    "specialty.duplicate_stage": "stage {stage!r} is listed twice",
+    "specialty.already_retired": "specialty {code!r} was already retired on {retired_on}",
+    "specialty.retire_before_start": (
+        "retirement date {retired_on} is before the specialty came onto the logbook "
+        "({on_logbook_from})"
+    ),
+    "specialty.retired": (
+        "specialty {code!r} was retired on {retired_on}; nothing new can start in it on {on}"
+    ),
+    # Curricula (målbeskrivelser, R1).
+    "curriculum.no_competencies": "a curriculum version needs at least one competency",
+    "curriculum.duplicate_competency": (
+        "competency code {code!r} is used more than once; give each competency its own code"
+    ),
+    "curriculum.duplicate_course": (
+        "course code {code!r} is used more than once; give each course its own code"
+    ),
+    "curriculum.no_roles": "name at least one doctor role the competency trains",
+    "curriculum.duplicate_role": "doctor role {role!r} is listed twice",
+    "curriculum.no_methods": "name at least one assessment method for the competency",
+    "curriculum.duplicate_method": "assessment method {method!r} is listed twice",
+    "curriculum.course_extent": "give the course's extent as either hours or days (exactly one)",
+    "curriculum.extent_positive": "must be a positive whole number",
+    "curriculum.duration": "the nominal duration must be between 1 and 120 months, not {months}",
+    "curriculum.label_exists": (
+        "specialty {code!r} already has a {stage} curriculum version labelled {label!r}; "
+        "published versions never change, so publish the new one under a new label"
+    ),
+    "curriculum.unknown": "no curriculum version with id {curriculum_id} exists",
+    "curriculum.before_specialty": (
+        "effective_from {effective_from} is before specialty {code!r} came onto the logbook "
+        "({on_logbook_from})"
+    ),
+    "curriculum.none_in_effect": (
+        "no {stage} curriculum version of specialty {code!r} is in effect on the hiring date "
+        "{hiring_date}; {hint}"
+    ),
+    "curriculum.wrong_programme_kind": (
+        "curriculum version {label!r} is for {code!r}/{stage}, but the programme is "
+        "{programme_code!r}/{programme_stage}; choose a version of the programme's own "
+        "specialty and stage"
+    ),
+    "curriculum.already_pinned": (
+        "the programme already follows curriculum version {label!r}; nothing to change"
+    ),
+    # Departments.
+    "department.exists": "a department with code {code!r} is already registered",
+    "department.unknown": "no department with id {department_id} is registered",
+    # Doctors.
+    "doctor.exists": (
+        "a doctor with authorisation id {authorisation_id!r} is already registered "
+        "(doctor id {doctor_id})"
+    ),
+    "doctor.unknown": "no doctor with id {doctor_id} is registered",
+    "doctor.authorisation_id": (
+        "{value!r} is not an STPS authorisation id; it is 5 letters or digits, e.g. 'A1B2C'"
+    ),
+    "doctor.cpr": "is not a CPR number; write it as DDMMYY-NNNN with a real date",
+    "doctor.email": "{value!r} is not an e-mail address",
+    "doctor.programme_exists": (
+        "the doctor already has a {stage} programme in {code!r} (programme {programme_id}); "
+        "a new programme is only for a new specialty or stage"
+    ),
+    # Programmes and employments (R5, R9).
+    "programme.unknown": "no programme with id {programme_id} exists",
+    "employment.start_not_first": (
+        "an employment starts on the 1st of a month (R9); {start} is not, use {suggestion}"
+    ),
+    "employment.end_before_start": "the end date {end} is not after the start date {start}",
+    "employment.before_hiring": (
+        "the employment starts {start}, before the programme's hiring date {hiring_date}"
+    ),
+    "employment.percent": (
+        "part time is allowed down to 50 % of full time (R5); give 50-100, not {percent}"
+    ),
+    "employment.overlap": (
+        "the employment {start} to {end} overlaps the doctor's employment {other_start} to "
+        "{other_end} (employment {other_id}); employments must not overlap"
+    ),
+    # Staff and access.
+    "staff.region_required": "a secretariat role needs a region (nord, syd or oest)",
+    "staff.region_not_allowed": "the {role} role is national; give no region",
+    "staff.already_granted": "{subject!r} already holds {grant}",
+    "staff.not_granted": "{subject!r} does not hold {grant}",
+    # Authorisation (policy).
+    "auth.operator_only": (
+        "only an operator may {action}; use `logbog admin {command}` on the server"
+    ),
+    "auth.curriculum_admin_only": (
+        "only a curriculum administrator may {action}; you act as {actor}"
+    ),
+    "auth.secretariat_region": (
+        "only the secretariat of region {region} may {action}; you act as {actor}"
+    ),
+    "auth.secretariat_only": "only a secretariat may {action}; you act as {actor}",
+    "auth.read_doctor": (
+        "you may read only your own profile or, as a secretariat, doctors in your region"
+    ),
+    "auth.read_programme": (
+        "you may read only your own programmes or, as a secretariat, programmes of your region"
+    ),
+    # Commands and concurrency.
+    "command.unknown": "there is no command {name!r}; known commands: {known}",
+    "command.concurrency": (
+        "the records this command changes were changed by others {attempts} times while it ran; "
+        "send it again"
+    ),
+    "command.stale_version": (
+        "{stream} is at version {actual}, not {expected} as If-Match says; reload it and decide "
+        "again"
+    ),
+    "command.idempotency_reuse": (
+        "idempotency key {command_id!r} was already used for a different command or payload "
+        "({first}); use a new key for a new command"
+    ),
+    "command.if_match": '{value!r} is not a version; send If-Match: "<version number>"',
+    "command.id_malformed": (
+        "the command id / Idempotency-Key must be 1-200 visible ASCII characters"
+    ),
+}
+
+
+def render(code: str, /, **params: Any) -> str:
+    """The user-facing text for a message code."""
+    return MESSAGES[code].format(**params)

@@ -1,0 +1,1 @@
+"""Read models: projections of the event log into tables that queries (and BI tools) read."""

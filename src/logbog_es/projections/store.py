@@ -1,0 +1,152 @@
+"""Where read models live: a SQLite file (embedded) or a PostgreSQL schema (production).
+
+SQL in this package is written once with `?` placeholders and portable types; the PostgreSQL
+store rewrites the placeholders to `%s`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.sql import SQL, Identifier
+from psycopg_pool import ConnectionPool
+
+Row = dict[str, Any]
+_PLACEHOLDER = re.compile(r"\?")
+
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+
+class ReadStore(Protocol):
+    dialect: Literal["sqlite", "postgres"]
+
+    def transaction(self) -> Any: ...  # context manager yielding a Tx
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+    def close(self) -> None: ...
+
+
+class _SQLiteTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, [tuple(r) for r in rows])
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [dict(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
+
+
+class SQLiteReadStore:
+    """Read models in their own SQLite file (the library wants one file per application)."""
+
+    dialect: Literal["sqlite", "postgres"] = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SQLiteTx]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield _SQLiteTx(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        conn = self._connect()
+        try:
+            return [dict(r) for r in conn.execute(sql, tuple(params)).fetchall()]
+        finally:
+            conn.close()
+
+    def executescript(self, sql: str) -> None:
+        conn = self._connect()
+        try:
+            conn.executescript(sql)
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        return None
+
+
+class _PgTx:
+    def __init__(self, conn: psycopg.Connection[Row]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(_pg(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(sql), [tuple(r) for r in rows])
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.conn.execute(_pg(sql), tuple(params)).fetchall()
+
+
+def _pg(sql: str) -> bytes:
+    return _PLACEHOLDER.sub("%s", sql.replace("%", "%%")).encode()
+
+
+class PostgresReadStore:
+    """Read models in their own schema of the event store's database."""
+
+    dialect: Literal["sqlite", "postgres"] = "postgres"
+
+    def __init__(self, conninfo: str, schema: str, *, pool_size: int = 5) -> None:
+        self.schema = schema
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
+        self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"row_factory": dict_row, "options": f"-c search_path={schema}"},
+            open=True,
+            name=f"read-{schema}",
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PgTx]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.pool.connection() as conn:
+            return conn.execute(_pg(sql), tuple(params)).fetchall()
+
+    def executescript(self, sql: str) -> None:
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute(sql.encode())
+
+    def close(self) -> None:
+        self.pool.close()

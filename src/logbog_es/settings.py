@@ -1,0 +1,152 @@
+"""All configuration, from `LOGBOG_*` environment variables, in one pydantic-settings class.
+
+Development defaults need nothing set up (SQLite under var/, a local signing key). Production
+(`LOGBOG_ENV=production`) refuses to start on an insecure default: it needs the identity
+provider's public keys and the cipher key for personal data at rest.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+from urllib.parse import parse_qs, unquote, urlparse
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ALLOWED_JWT_ALGORITHMS = frozenset({"EdDSA", "RS256", "RS384", "RS512", "ES256", "ES384", "PS256"})
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    AUTO = "auto"
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOGBOG_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    var_dir: Path = Field(default=Path("var"), description="Where the embedded store keeps files.")
+    database_url: str | None = Field(
+        default=None,
+        description="sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB[?schema=S]. "
+        "Unset: SQLite files under var_dir.",
+    )
+    jwt_issuer: str = "logbog-local"
+    jwt_audience: str = "logbog"
+    jwt_algorithms: list[str] = Field(default_factory=lambda: ["EdDSA"])
+    jwt_jwks_url: str | None = Field(default=None, description="The identity provider's JWKS.")
+    jwt_public_key_file: Path | None = Field(default=None, description="A PEM public key.")
+    jwt_leeway_seconds: int = 30
+    cipher_key: str | None = Field(
+        default=None, description="AES key (base64) encrypting event and snapshot state."
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    log_format: LogFormat = LogFormat.AUTO
+    log_level: str = "INFO"
+    demo_data: bool = Field(default=True, description="Load demo data into an empty store.")
+    postgres_pool_size: int = 5
+    read_wait_seconds: float = Field(
+        default=5.0, description="How long a query with ?after= waits for its read model."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_insecure(self) -> Self:
+        bad = sorted(set(self.jwt_algorithms) - ALLOWED_JWT_ALGORITHMS)
+        if bad:
+            raise ValueError(
+                f"LOGBOG_JWT_ALGORITHMS may only name {sorted(ALLOWED_JWT_ALGORITHMS)}; "
+                f"not {bad} (never 'none' or a shared-secret HS* algorithm)"
+            )
+        if self.env is Environment.PRODUCTION:
+            if not (self.jwt_jwks_url or self.jwt_public_key_file):
+                raise ValueError(
+                    "production needs LOGBOG_JWT_JWKS_URL or LOGBOG_JWT_PUBLIC_KEY_FILE: the "
+                    "identity provider's public keys (the local signing key is for development)"
+                )
+            if not self.cipher_key:
+                raise ValueError(
+                    "production needs LOGBOG_CIPHER_KEY so personal data is encrypted at rest; "
+                    "create one with `logbog admin create-cipher-key`"
+                )
+            if self.jwt_issuer == "logbog-local":
+                raise ValueError(
+                    "production needs LOGBOG_JWT_ISSUER: the identity provider's issuer"
+                )
+            if self.demo_data:
+                raise ValueError("production must not load demo data: set LOGBOG_DEMO_DATA=false")
+        return self
+
+    @property
+    def storage(self) -> Storage:
+        return Storage.parse(self.database_url, self.var_dir)
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.var_dir / "jwt-signing-key.pem"
+
+
+class Storage:
+    """Where events and read models live."""
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        sqlite_events: Path | None = None,
+        sqlite_read: Path | None = None,
+        pg: dict[str, str] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.sqlite_events = sqlite_events
+        self.sqlite_read = sqlite_read
+        self.pg = pg or {}
+
+    @classmethod
+    def parse(cls, url: str | None, var_dir: Path) -> Storage:
+        if not url:
+            return cls(
+                "sqlite",
+                sqlite_events=var_dir / "events.sqlite",
+                sqlite_read=var_dir / "readmodels.sqlite",
+            )
+        parsed = urlparse(url)
+        if parsed.scheme == "sqlite":
+            if not url.startswith("sqlite:///"):
+                raise ValueError(
+                    f"LOGBOG_DATABASE_URL {url!r}: write sqlite:///relative/path or "
+                    "sqlite:////absolute/path"
+                )
+            path = Path(unquote(url[len("sqlite:///") :]))
+            if not path.name:
+                raise ValueError(f"LOGBOG_DATABASE_URL {url!r} names no file")
+            read = path.with_name(path.stem + "-readmodels" + (path.suffix or ".sqlite"))
+            return cls("sqlite", sqlite_events=path, sqlite_read=read)
+        if parsed.scheme in ("postgresql", "postgres"):
+            query = parse_qs(parsed.query)
+            schema = query.get("schema", ["public"])[0]
+            return cls(
+                "postgres",
+                pg={
+                    "dbname": (parsed.path or "/").lstrip("/") or "postgres",
+                    "host": parsed.hostname or "127.0.0.1",
+                    "port": str(parsed.port or 5432),
+                    "user": unquote(parsed.username or "postgres"),
+                    "password": unquote(parsed.password or ""),
+                    "schema": schema,
+                    "read_schema": query.get("read_schema", [f"{schema}_read"])[0]
+                    if schema != "public"
+                    else query.get("read_schema", ["logbog_read"])[0],
+                },
+            )
+        raise ValueError(
+            "LOGBOG_DATABASE_URL must start with sqlite:/// or postgresql://, "
+            f"not {parsed.scheme!r}"
+        )

@@ -1,0 +1,120 @@
+"""Bearer tokens: verification (always) and a local issuer (development only).
+
+Signature, expiry, issuer and audience are checked, with algorithms from an allow-list that
+never contains `none` or a shared-secret algorithm. In development a local Ed25519 signing key
+is created under var/ and `logbog token --sub ID` prints a token; in production the identity
+provider's public keys are read from its JWKS URL or a PEM file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from logbog_es.settings import Settings
+
+LOCAL_KID = "logbog-local"
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, expired, wrongly signed or not for us."""
+
+
+def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise InvalidToken(f"{path} does not hold an Ed25519 private key")
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    return key
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+        self.algorithms = list(settings.jwt_algorithms)
+        self.leeway = settings.jwt_leeway_seconds
+        self._jwks: jwt.PyJWKClient | None = None
+        self._key: Any = None
+        if settings.jwt_jwks_url:
+            self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True)
+        elif settings.jwt_public_key_file:
+            self._key = serialization.load_pem_public_key(settings.jwt_public_key_file.read_bytes())
+        else:
+            self._key = load_or_create_signing_key(settings.signing_key_file).public_key()
+
+    def verify(self, token: str) -> dict[str, Any]:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=self.algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise InvalidToken("the token has expired; get a new one") from error
+        except jwt.InvalidAudienceError as error:
+            raise InvalidToken(
+                f"the token is not for this service (audience {self.audience!r})"
+            ) from error
+        except jwt.InvalidIssuerError as error:
+            raise InvalidToken(f"the token was not issued by {self.issuer!r}") from error
+        except jwt.InvalidAlgorithmError as error:
+            raise InvalidToken(
+                f"the token's algorithm is not allowed; allowed: {', '.join(self.algorithms)}"
+            ) from error
+        except jwt.InvalidSignatureError as error:
+            raise InvalidToken("the token's signature does not verify") from error
+        except (jwt.PyJWTError, ValueError) as error:
+            raise InvalidToken(f"the token is not valid: {error}") from error
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise InvalidToken("the token names no subject ('sub')")
+        return claims
+
+
+class LocalIssuer:
+    """Signs tokens with the local development key (never used in production)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.key = load_or_create_signing_key(settings.signing_key_file)
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+
+    def issue(self, subject: str, *, ttl_seconds: int = 8 * 3600, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "sub": subject,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl_seconds,
+            **claims,
+        }
+        return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": LOCAL_KID})
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.key.public_key()

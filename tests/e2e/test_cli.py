@@ -1,0 +1,71 @@
+"""The `logbog` command line: tokens, operator commands, the command contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jwt
+import pytest
+from typer.testing import CliRunner
+
+from logbog_es.bootstrap import bootstrap
+from logbog_es.cli import cli
+from logbog_es.settings import Settings
+from logbog_es.tokens import TokenVerifier
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LOGBOG_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("LOGBOG_LOG_FORMAT", "json")
+    monkeypatch.delenv("LOGBOG_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+class TestCli:
+    """What an operator or developer types at a terminal."""
+
+    def test_token_verifies(self, env: Path) -> None:
+        """`logbog token --sub X` prints a token the service accepts for subject X."""
+        result = CliRunner().invoke(cli, ["token", "--sub", "someone"])
+        assert result.exit_code == 0, result.output
+        token = result.output.strip()
+        claims = TokenVerifier(Settings()).verify(token)
+        assert claims["sub"] == "someone"
+        assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
+
+    def test_grant_staff_records_an_event(self, env: Path) -> None:
+        """`logbog admin grant-staff` records the role; a second grant is refused with exit 1."""
+        runner = CliRunner()
+        args = ["admin", "grant-staff", "--sub", "sek", "--role", "secretariat", "--region", "syd"]
+        first = runner.invoke(cli, args)
+        assert first.exit_code == 0, first.output
+        container = bootstrap(Settings(), with_tokens=False)
+        try:
+            actor = container.app.resolve_actor("sek")
+            assert [str(g) for g in actor.grants] == ["secretariat (syd)"]
+        finally:
+            container.close()
+        again = runner.invoke(cli, args)
+        assert again.exit_code == 1
+        assert "already holds" in again.output
+
+    def test_grant_staff_bad_role(self, env: Path) -> None:
+        """An unknown role is a usage error (exit 2) naming the field."""
+        result = CliRunner().invoke(cli, ["admin", "grant-staff", "--sub", "x", "--role", "boss"])
+        assert result.exit_code == 2
+        assert "role" in result.output
+
+    def test_schemas_check(self) -> None:
+        """`logbog schemas check` passes on the committed contract."""
+        result = CliRunner().invoke(cli, ["schemas", "check"])
+        assert result.exit_code == 0, result.output
+
+    def test_production_refuses_insecure_defaults(
+        self, env: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """LOGBOG_ENV=production without IdP keys and cipher key does not start."""
+        monkeypatch.setenv("LOGBOG_ENV", "production")
+        result = CliRunner().invoke(cli, ["token", "--sub", "x"])
+        assert result.exit_code == 2
+        assert "JWKS" in result.output

@@ -1,0 +1,156 @@
+"""A small world of reference data built through the real commands, for scenario tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from logbog_es.application import CommandResult, Logbog
+from logbog_es.commands import (
+    AddEmployment,
+    Command,
+    GrantStaff,
+    PublishCurriculum,
+    RegisterDepartment,
+    RegisterDoctor,
+    RegisterSpecialty,
+    StartProgramme,
+)
+from logbog_es.domain.department import department_id
+from logbog_es.domain.doctor import doctor_id
+from logbog_es.domain.policy import Actor
+
+OPERATOR = Actor(subject="operator:test", operator=True)
+
+
+def competency(code: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "title": f"Kompetence {code}",
+        "description": f"Beskrivelse af {code}.",
+        "roles": ["medical_expert"],
+        "methods": [{"method": "mini_cex", "mandatory": True}],
+        **overrides,
+    }
+
+
+class World:
+    """Staff, a specialty with curricula, departments and doctors, made through commands."""
+
+    def __init__(self, app: Logbog) -> None:
+        self.app = app
+        app.execute(
+            GrantStaff.model_validate({"subject": "admin", "role": "curriculum-admin"}), OPERATOR
+        )
+        for region in ("nord", "syd", "oest"):
+            app.execute(
+                GrantStaff.model_validate(
+                    {"subject": f"sek-{region}", "role": "secretariat", "region": region}
+                ),
+                OPERATOR,
+            )
+        self.admin = app.resolve_actor("admin")
+        self.sek = {r: app.resolve_actor(f"sek-{r}") for r in ("nord", "syd", "oest")}
+
+    def run(self, command: Command, actor: Actor, **kwargs: Any) -> CommandResult:
+        return self.app.execute(command, actor, **kwargs)
+
+    def specialty(self, code: str = "kbu", stages: tuple[str, ...] = ("kbu",)) -> None:
+        self.run(
+            RegisterSpecialty.model_validate(
+                {
+                    "code": code,
+                    "name": code.title(),
+                    "stages": list(stages),
+                    "on_logbook_from": "2010-01-01",
+                }
+            ),
+            self.admin,
+        )
+
+    def curriculum(
+        self,
+        label: str,
+        effective_from: date,
+        *,
+        code: str = "kbu",
+        stage: str = "kbu",
+        competencies: list[dict[str, Any]] | None = None,
+    ) -> UUID:
+        result = self.run(
+            PublishCurriculum.model_validate(
+                {
+                    "specialty_code": code,
+                    "stage": stage,
+                    "label": label,
+                    "effective_from": effective_from,
+                    "nominal_duration_months": 12,
+                    "competencies": competencies or [competency("K1"), competency("K2")],
+                    "courses": [{"code": "C1", "title": "Kursus", "kind": "general", "days": 2}],
+                }
+            ),
+            self.admin,
+        )
+        return result.events[0].stream_id
+
+    def department(self, code: str = "D1", region: str = "nord", kind: str = "hospital") -> UUID:
+        self.run(
+            RegisterDepartment.model_validate(
+                {"code": code, "name": f"Afdeling {code}", "kind": kind, "region": region}
+            ),
+            self.sek[region],
+        )
+        return department_id(code)
+
+    def doctor(self, auth: str = "AB123", name: str = "Test Læge") -> UUID:
+        self.run(
+            RegisterDoctor(authorisation_id=auth, name=name, email=f"{auth.lower()}@example.dk"),
+            self.sek["nord"],
+        )
+        return doctor_id(auth)
+
+    def programme(
+        self,
+        doctor: UUID,
+        hired: date,
+        *,
+        code: str = "kbu",
+        stage: str = "kbu",
+        region: str = "nord",
+        command_id: str | None = None,
+    ) -> UUID:
+        result = self.run(
+            StartProgramme.model_validate(
+                {
+                    "doctor_id": doctor,
+                    "specialty_code": code,
+                    "stage": stage,
+                    "region": region,
+                    "hiring_date": hired,
+                }
+            ),
+            self.sek[region],
+            command_id=command_id,
+        )
+        return next(e.stream_id for e in result.events if e.type == "logbog:Programme.Started")
+
+    def employ(
+        self,
+        programme: UUID,
+        department: UUID,
+        start: date,
+        end: date,
+        percent: int = 100,
+        region: str = "nord",
+    ) -> CommandResult:
+        return self.run(
+            AddEmployment(
+                programme_id=programme,
+                department_id=department,
+                start=start,
+                end=end,
+                percent=percent,
+            ),
+            self.sek[region],
+        )
