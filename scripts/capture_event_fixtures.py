@@ -18,9 +18,22 @@ from pathlib import Path
 import structlog
 
 from logbog_es.application import Logbog
-from logbog_es.commands import ChangeCurriculumVersion, GrantStaff, RevokeStaff
+from logbog_es.commands import (
+    AppointUao,
+    ChangeCurriculumVersion,
+    DeclineAssessment,
+    EndUaoAppointment,
+    GrantStaff,
+    GrantSupervisorAccess,
+    RegisterPriorAttestation,
+    RevokeStaff,
+    RevokeSupervisorAccess,
+    VerifyPriorAttestation,
+    WithdrawApproval,
+)
 from logbog_es.demo import load_demo
 from logbog_es.domain.curriculum import curriculum_id
+from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from logbog_es.domain.policy import Actor
 from logbog_es.domain.registry import event_classes
@@ -35,21 +48,66 @@ def fixture_path(topic: str, class_version: int) -> Path:
 
 def sample_store() -> Logbog:
     """An in-memory store in which every event class occurs at least once."""
-    app = Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, today=lambda: date(2026, 6, 1))
+    app = Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, today=lambda: date(2026, 6, 15))
     load_demo(app)
     operator = Actor(subject="operator:fixtures", operator=True)
     app.execute(GrantStaff.model_validate({"subject": "tmp", "role": "auditor"}), operator)
     app.execute(RevokeStaff.model_validate({"subject": "tmp", "role": "auditor"}), operator)
     nord = app.resolve_actor("demo-sekretariat-nord")
-    doctor = app.repository.get(doctor_id("DM001"))
+    sofie = app.repository.get(doctor_id("DM001")).programmes[0].programme_id
     app.execute(
         ChangeCurriculumVersion(
-            programme_id=doctor.programmes[0].programme_id,
+            programme_id=sofie,
             curriculum_id=curriculum_id("kbu", Stage.KBU, "2019"),
             reason="Demo: flyttet efter aftale",
         ),
         nord,
     )
+    auh = department_id("AUH-AKM")
+    second = app.execute(
+        AppointUao(department_id=auh, doctor_id=doctor_id("DM005"), start=date(2026, 1, 1)), nord
+    )
+    appointment = app.repository.get(second.events[-1].stream_id).appointments[-1]
+    app.execute(
+        EndUaoAppointment(
+            department_id=auh, appointment_id=appointment.appointment_id, last_day=date(2026, 3, 31)
+        ),
+        nord,
+    )
+    uao = app.resolve_actor(str(doctor_id("DM004")))
+    granted = app.execute(
+        GrantSupervisorAccess(department_id=auh, supervisor_id=doctor_id("DM002")), uao
+    )
+    grant = app.repository.get(granted.events[-1].stream_id).grants[-1]
+    app.execute(RevokeSupervisorAccess(department_id=auh, grant_id=grant.grant_id), uao)
+    programme = app.repository.get(sofie)
+    request = next(iter(programme.requests.values()))
+    supervisor = app.resolve_actor(str(doctor_id("DM003")))
+    app.execute(
+        DeclineAssessment(programme_id=sofie, request_id=request.request_id, reason="Ikke endnu"),
+        supervisor,
+    )
+    approval = programme.approvals[0]
+    app.execute(
+        WithdrawApproval(programme_id=sofie, approval_id=approval.approval_id, reason="Demo"), uao
+    )
+    trainee = app.resolve_actor(str(doctor_id("DM001")))
+    registered = app.execute(
+        RegisterPriorAttestation.model_validate(
+            {
+                "programme_id": sofie,
+                "kind": "competency",
+                "code": "KBU-2",
+                "attested_on": "2011-05-02",
+                "attested_by": "Overlæge (papir)",
+                "document_ref": "Scanning side 4",
+            }
+        ),
+        trainee,
+    )
+    attestation = next(iter(app.repository.get(sofie).prior_attestations))
+    del registered
+    app.execute(VerifyPriorAttestation(programme_id=sofie, attestation_id=attestation), uao)
     return app
 
 

@@ -9,8 +9,10 @@ from uuid import UUID
 from logbog_es.application import CommandResult, Logbog
 from logbog_es.commands import (
     AddEmployment,
+    AppointUao,
     Command,
     GrantStaff,
+    GrantSupervisorAccess,
     PublishCurriculum,
     RegisterDepartment,
     RegisterDoctor,
@@ -153,4 +155,89 @@ class World:
                 percent=percent,
             ),
             self.sek[region],
+        )
+
+    # -- the access chain -----------------------------------------------------------------
+
+    def actor(self, doctor: UUID) -> Actor:
+        return self.app.resolve_actor(str(doctor))
+
+    def appoint(
+        self, department: UUID, doctor: UUID, start: date, region: str = "nord"
+    ) -> CommandResult:
+        return self.run(
+            AppointUao(department_id=department, doctor_id=doctor, start=start), self.sek[region]
+        )
+
+    def grant(
+        self,
+        department: UUID,
+        uao: UUID,
+        supervisor: UUID,
+        *,
+        start: date,
+        trainees: list[UUID] | None = None,
+        main_for: UUID | None = None,
+        delegated: bool = False,
+    ) -> UUID:
+        """Grant supervisor access; returns the grant id."""
+        result = self.run(
+            GrantSupervisorAccess(
+                department_id=department,
+                supervisor_id=supervisor,
+                trainee_ids=trainees,
+                main_supervisor_for=main_for,
+                delegated_approval=delegated,
+                start=start,
+            ),
+            self.actor(uao),
+        )
+        access = self.app.repository.get(result.events[-1].stream_id)
+        return access.grants[-1].grant_id  # type: ignore[no-any-return]
+
+
+class Ward:
+    """A KBU trainee employed at a department with a UAO and three kinds of supervisor."""
+
+    def __init__(self, world: World, hired: date = date(2026, 1, 1)) -> None:
+        self.world = world
+        world.specialty("kbu", ("kbu",))
+        self.curriculum = world.curriculum(
+            "2019",
+            date(2019, 2, 1),
+            competencies=[
+                competency("K1"),
+                competency(
+                    "K2",
+                    methods=[
+                        {"method": "osats", "mandatory": False},
+                        {"method": "mini_cex", "mandatory": False},
+                    ],
+                ),
+                competency("K3"),
+            ],
+        )
+        self.department = world.department("D1", "nord")
+        self.other_department = world.department("D2", "nord")
+        self.trainee = world.doctor("TR001", "Trine Trainee")
+        self.uao = world.doctor("UA001", "Ulla UAO")
+        self.delegated = world.doctor("SV001", "Søren Delegated")
+        self.plain = world.doctor("SV002", "Sara Plain")
+        self.main = world.doctor("SV003", "Mette Main")
+        self.other_uao = world.doctor("UA002", "Ole Other UAO")
+        self.programme = world.programme(self.trainee, hired)
+        world.employ(self.programme, self.department, hired, date(hired.year, 12, 31))
+        world.appoint(self.department, self.uao, date(2025, 1, 1))
+        world.appoint(self.other_department, self.other_uao, date(2025, 1, 1))
+        self.delegated_grant = world.grant(
+            self.department, self.uao, self.delegated, start=hired, delegated=True
+        )
+        self.plain_grant = world.grant(self.department, self.uao, self.plain, start=hired)
+        self.main_grant = world.grant(
+            self.department,
+            self.uao,
+            self.main,
+            start=hired,
+            trainees=[self.trainee],
+            main_for=self.trainee,
         )

@@ -15,17 +15,19 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Identifier
 
-from logbog_es.application import Logbog
+from logbog_es.application import Logbog, cipher
 from logbog_es.application.app import copenhagen_today
+from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
 from logbog_es.projections.runner import Projection, Runner
 from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
+from logbog_es.projections.supervisor_requests import SupervisorRequests
 from logbog_es.settings import Settings, Storage
 from logbog_es.tokens import TokenVerifier
 
 
 def all_projections() -> list[Projection]:
-    return [Catalogue()]
+    return [Catalogue(), AccessDirectory(), SupervisorRequests()]
 
 
 def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
@@ -56,7 +58,9 @@ def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
             POSTGRES_CONNECT_TIMEOUT="5",
         )
     if settings.cipher_key:
-        env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=settings.cipher_key)
+        env.update(CIPHER_TOPIC=cipher.TOPIC, CIPHER_KEY=settings.cipher_key)
+        if settings.cipher_previous_keys:
+            env[cipher.PREVIOUS_KEYS] = settings.cipher_previous_keys
     return env
 
 

@@ -143,7 +143,7 @@ def revoke_staff(
 @admin.command("create-cipher-key")
 def create_cipher_key() -> None:
     """Print a new AES-256 key for LOGBOG_CIPHER_KEY."""
-    from eventsourcing.cipher import AESCipher
+    from eventsourcing.cryptography import AESCipher
 
     print(AESCipher.create_key(32))
 

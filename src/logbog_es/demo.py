@@ -7,18 +7,23 @@ demo store looks exactly like a real one. Loaded by `logbog serve` into an empty
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from logbog_es.application import Logbog
 from logbog_es.commands import (
     AddEmployment,
+    AppointUao,
+    ApproveCompetency,
     GrantStaff,
+    GrantSupervisorAccess,
     PublishCurriculum,
+    RecordCourseCompletion,
     RegisterDepartment,
     RegisterDoctor,
     RegisterSpecialty,
+    RequestAssessment,
     RetireSpecialty,
     StartProgramme,
 )
@@ -202,7 +207,13 @@ DOCTORS = [
     ("DM003", "Peter Krogh", "peter.krogh@example.dk"),  # supervisor
     ("DM004", "Hanne Bach", "hanne.bach@example.dk"),  # UAO
     ("DM005", "Jonas Friis", "jonas.friis@example.dk"),  # akutmedicin main training
+    ("DM006", "Lise Kjær", "lise.kjaer@example.dk"),  # tutor in general practice
 ]
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 def load_demo(app: Logbog) -> list[DemoUser]:
@@ -321,14 +332,83 @@ def load_demo(app: Logbog) -> list[DemoUser]:
             nord,
         )
 
-    sofie = programme("DM001", "kbu", "kbu", date(2025, 8, 1))
-    employ(sofie, "AUH-AKM", date(2025, 8, 1), date(2026, 1, 31))
-    employ(sofie, "PRAKSIS-SKIVE-1", date(2026, 2, 1), date(2026, 7, 31))
+    # Sofie is in the last month of her first KBU employment today, so the demo is always live.
+    today = app.today()
+    hired = _add_months(today.replace(day=1), -5)
+    sofie = programme("DM001", "kbu", "kbu", hired)
+    employ(sofie, "AUH-AKM", hired, _add_months(hired, 6) - timedelta(days=1))
+    employ(
+        sofie, "PRAKSIS-SKIVE-1", _add_months(hired, 6), _add_months(hired, 12) - timedelta(days=1)
+    )
     mads = programme("DM002", "kbu", "kbu", date(2024, 2, 1))
     employ(mads, "RHV-MED", date(2024, 2, 1), date(2024, 7, 31))
     employ(mads, "PRAKSIS-SKIVE-1", date(2024, 8, 1), date(2025, 1, 31))
     jonas = programme("DM005", "akutmedicin", "main", date(2025, 9, 1))
     employ(jonas, "AUH-AKM", date(2025, 9, 1), date(2027, 8, 31), percent=80)
+
+    # The access chain (R2): the secretariat appoints the UAO and the tutor; the UAO grants.
+    app.execute(
+        AppointUao(
+            department_id=department_id("AUH-AKM"),
+            doctor_id=doctor_id("DM004"),
+            start=date(2024, 1, 1),
+        ),
+        nord,
+    )
+    app.execute(
+        AppointUao(
+            department_id=department_id("PRAKSIS-SKIVE-1"),
+            doctor_id=doctor_id("DM006"),
+            start=date(2024, 1, 1),
+        ),
+        nord,
+    )
+    uao = app.resolve_actor(str(doctor_id("DM004")))
+    app.execute(
+        GrantSupervisorAccess(
+            department_id=department_id("AUH-AKM"),
+            supervisor_id=doctor_id("DM003"),
+            main_supervisor_for=doctor_id("DM001"),
+            trainee_ids=[doctor_id("DM001"), doctor_id("DM005")],
+            delegated_approval=True,
+            start=hired,
+        ),
+        uao,
+    )
+
+    # The work flow: an approval, a course, and a request waiting for the supervisor.
+    supervisor = app.resolve_actor(str(doctor_id("DM003")))
+    trainee = app.resolve_actor(str(doctor_id("DM001")))
+    app.execute(
+        ApproveCompetency.model_validate(
+            {
+                "programme_id": sofie,
+                "competency_code": "KBU-1",
+                "method": "mini_cex",
+                "assessed_on": max(hired, today - timedelta(days=20)),
+                "note": "Sikker og struktureret ABCDE-vurdering.",
+            }
+        ),
+        supervisor,
+    )
+    app.execute(
+        RecordCourseCompletion.model_validate(
+            {
+                "programme_id": sofie,
+                "course_code": "KBU-K1",
+                "completed_on": max(hired, today - timedelta(days=30)),
+                "days": 2,
+                "evidence_ref": "Kursusbevis (demo)",
+            }
+        ),
+        uao,
+    )
+    app.execute(
+        RequestAssessment(
+            programme_id=sofie, competency_code="KBU-3", supervisor_id=doctor_id("DM003")
+        ),
+        trainee,
+    )
 
     return demo_users()
 
@@ -338,8 +418,8 @@ def demo_users() -> list[DemoUser]:
     return [
         DemoUser("trainee (Sofie Lund, KBU 2024)", str(doctor_id("DM001"))),
         DemoUser("trainee (Mads Holm, KBU 2019)", str(doctor_id("DM002"))),
-        DemoUser("supervisor (Peter Krogh)", str(doctor_id("DM003"))),
-        DemoUser("UAO (Hanne Bach)", str(doctor_id("DM004"))),
+        DemoUser("supervisor (Peter Krogh, main supervisor of Sofie)", str(doctor_id("DM003"))),
+        DemoUser("UAO (Hanne Bach, Akutafdelingen AUH)", str(doctor_id("DM004"))),
         DemoUser("secretariat (nord)", SECRETARIATS["nord"]),
         DemoUser("curriculum administrator", CURRICULUM_ADMIN),
         DemoUser("auditor (STPS)", AUDITOR),

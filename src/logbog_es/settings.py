@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     cipher_key: str | None = Field(
         default=None, description="AES key (base64) encrypting event and snapshot state."
     )
+    cipher_previous_keys: str | None = Field(
+        default=None,
+        description="Earlier cipher keys, comma-separated, still needed to read older events.",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "INFO"

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.api.schemas import (
+    AppointmentOut,
+    ApprovalOut,
     CompetencyOut,
+    CourseCompletionOut,
     CourseOut,
     CurriculumOut,
     CurriculumSummaryOut,
     DepartmentOut,
     DoctorOut,
     EmploymentOut,
+    GrantOut,
     MeOut,
     MethodOut,
+    PendingRequestOut,
+    PendingRequestsPage,
+    PriorAttestationOut,
     ProgrammeOut,
     ProgrammeSummaryOut,
+    RequestOut,
     SpecialtyOut,
     StaffRoleOut,
 )
 from logbog_es.application import queries
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.values import Region, Stage
-from logbog_es.projections import catalogue
+from logbog_es.projections import access_directory, catalogue, supervisor_requests
 
 router = APIRouter()
 After = Annotated[
@@ -36,8 +44,17 @@ After = Annotated[
 
 
 @router.get("/me", tags=["people"])
-def me(actor: ActorDep, container: ContainerDep) -> MeOut:
-    """Who the caller is and which commands they may issue."""
+def me(actor: ActorDep, container: ContainerDep, after: After = None) -> MeOut:
+    """Who the caller is, where they hold access today, and which commands they may issue."""
+    wait_for_read_model(container, after, ["access_directory", "catalogue"])
+    today = container.app.today()
+    appointments: list[dict[str, Any]] = []
+    grants: list[dict[str, Any]] = []
+    if actor.doctor_id is not None:
+        appointments = access_directory.appointments_of(
+            container.read_store, str(actor.doctor_id), today
+        )
+        grants = access_directory.grants_of(container.read_store, str(actor.doctor_id), today)
     return MeOut(
         subject=actor.subject,
         doctor_id=actor.doctor_id,
@@ -45,7 +62,50 @@ def me(actor: ActorDep, container: ContainerDep) -> MeOut:
             StaffRoleOut(role=g.role.value, region=g.region.value if g.region else None)
             for g in sorted(actor.grants)
         ],
-        may=queries.may(container.app, actor),
+        trainee_access_from=actor.trainee_access_from,
+        appointments=[AppointmentOut(**a) for a in appointments],
+        supervisor_access=[
+            GrantOut(
+                **{
+                    **g,
+                    "trainee_ids": g["trainee_ids"].split(",") if g["trainee_ids"] else None,
+                    "delegated": bool(g["delegated"]),
+                }
+            )
+            for g in grants
+        ],
+        may=queries.may(
+            container.app,
+            actor,
+            uao=bool(appointments),
+            supervisor=bool(grants),
+            approves=any(g["delegated"] or g["main_supervisor_for"] for g in grants),
+        ),
+    )
+
+
+@router.get("/supervisors/me/requests", tags=["people"])
+def my_requests(
+    actor: ActorDep,
+    container: ContainerDep,
+    cursor: Annotated[
+        int, Query(ge=0, description="Return requests after this cursor (next_cursor).")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    after: After = None,
+) -> PendingRequestsPage:
+    """The assessment requests waiting for the calling supervisor, oldest first."""
+    wait_for_read_model(container, after, ["supervisor_requests"])
+    if actor.doctor_id is None:
+        return PendingRequestsPage(items=[], next_cursor=None)
+    rows = supervisor_requests.pending_for(
+        container.read_store, str(actor.doctor_id), limit=limit + 1, after_position=cursor
+    )
+    items = [
+        PendingRequestOut(**{**row, "position": row["requested_position"]}) for row in rows[:limit]
+    ]
+    return PendingRequestsPage(
+        items=items, next_cursor=items[-1].position if len(rows) > limit else None
     )
 
 
@@ -149,6 +209,54 @@ def _programme_out(p: Programme) -> ProgrammeOut:
                 percent=e.percent,
             )
             for e in p.employments
+        ],
+        approvals=[
+            ApprovalOut(
+                approval_id=a.approval_id,
+                competency_code=a.competency_code,
+                approver_id=a.approver_id,
+                capacity=a.capacity.value,
+                delegated_by=a.delegated_by,
+                method=a.method.value,
+                assessed_on=a.assessed_on,
+                department_id=a.department_id,
+                withdrawn=a.withdrawn,
+            )
+            for a in p.approvals
+        ],
+        requests=[
+            RequestOut(
+                request_id=r.request_id,
+                competency_code=r.competency_code,
+                supervisor_id=r.supervisor_id,
+                department_id=r.department_id,
+                status=r.status.value,
+            )
+            for r in p.requests.values()
+        ],
+        courses=[
+            CourseCompletionOut(
+                course_code=c.course_code,
+                completed_on=c.completed_on,
+                hours=c.hours,
+                days=c.days,
+                evidence_ref=c.evidence_ref,
+            )
+            for c in p.courses.values()
+        ],
+        prior_attestations=[
+            PriorAttestationOut(
+                attestation_id=a.attestation_id,
+                kind=a.kind.value,
+                code=a.code,
+                attested_on=a.attested_on,
+                attested_by=a.attested_by,
+                document_ref=a.document_ref,
+                verified_by=a.verified_by,
+                verified_on=a.verified_on,
+                counts=a.counts,
+            )
+            for a in p.prior_attestations.values()
         ],
         version=p.version,
     )

@@ -92,6 +92,46 @@ class EmploymentOut(BaseModel):
     percent: int
 
 
+class ApprovalOut(BaseModel):
+    approval_id: UUID
+    competency_code: str
+    approver_id: UUID
+    capacity: str
+    delegated_by: UUID | None
+    method: str
+    assessed_on: date
+    department_id: UUID
+    withdrawn: bool
+
+
+class RequestOut(BaseModel):
+    request_id: UUID
+    competency_code: str
+    supervisor_id: UUID
+    department_id: UUID
+    status: str
+
+
+class CourseCompletionOut(BaseModel):
+    course_code: str
+    completed_on: date
+    hours: int | None
+    days: int | None
+    evidence_ref: str
+
+
+class PriorAttestationOut(BaseModel):
+    attestation_id: UUID
+    kind: str
+    code: str
+    attested_on: date
+    attested_by: str
+    document_ref: str
+    verified_by: UUID | None
+    verified_on: date | None
+    counts: bool
+
+
 class ProgrammeOut(BaseModel):
     programme_id: UUID
     doctor_id: UUID
@@ -102,6 +142,10 @@ class ProgrammeOut(BaseModel):
     curriculum_id: UUID
     curriculum_label: str
     employments: list[EmploymentOut]
+    approvals: list[ApprovalOut]
+    requests: list[RequestOut]
+    courses: list[CourseCompletionOut]
+    prior_attestations: list[PriorAttestationOut]
     version: int
 
 
@@ -129,11 +173,50 @@ class StaffRoleOut(BaseModel):
     region: str | None
 
 
+class AppointmentOut(BaseModel):
+    appointment_id: UUID
+    department_id: UUID
+    department_name: str | None
+    capacity: str
+    start_date: date
+    last_day: date | None
+
+
+class GrantOut(BaseModel):
+    grant_id: UUID
+    department_id: UUID
+    department_name: str | None
+    trainee_ids: list[UUID] | None
+    main_supervisor_for: UUID | None
+    delegated: bool
+    start_date: date
+    revoked_from: date | None
+
+
 class MeOut(BaseModel):
     subject: str
     doctor_id: UUID | None
     staff_roles: list[StaffRoleOut]
+    trainee_access_from: date | None
+    appointments: list[AppointmentOut]
+    supervisor_access: list[GrantOut]
     may: list[str]
+
+
+class PendingRequestOut(BaseModel):
+    request_id: UUID
+    programme_id: UUID
+    trainee_id: UUID
+    trainee_name: str | None
+    competency_code: str
+    department_id: UUID
+    requested_at: datetime
+    position: int
+
+
+class PendingRequestsPage(BaseModel):
+    items: list[PendingRequestOut]
+    next_cursor: int | None
 
 
 class Health(BaseModel):

@@ -131,7 +131,7 @@ class Logbog(Application[UUID]):
         super().__init__(env)
         self.today = today
         self._position_of = position_lookup(self.recorder)
-        from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - handlers import Logbog
+        from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - they import Logbog
 
         self._handlers: dict[type[Command], Handler] = HANDLERS
 
@@ -179,16 +179,18 @@ class Logbog(Application[UUID]):
 
     def resolve_actor(self, subject: str) -> Actor:
         """Who a token's subject is: the doctor it names (if any) and the staff roles it holds."""
-        doctor_id: UUID | None = None
         try:
-            candidate = UUID(subject)
+            candidate: UUID | None = UUID(subject)
         except ValueError:
             candidate = None
-        if candidate is not None and self.find(Doctor, candidate) is not None:
-            doctor_id = candidate
+        doctor = self.find(Doctor, candidate) if candidate is not None else None
         staff = self.find(StaffMember, staff_member_id(subject))
-        grants = staff.grants if staff is not None else frozenset()
-        return Actor(subject=subject, doctor_id=doctor_id, grants=grants)
+        return Actor(
+            subject=subject,
+            doctor_id=doctor.id if doctor is not None else None,
+            grants=staff.grants if staff is not None else frozenset(),
+            trainee_access_from=doctor.access_from if doctor is not None else None,
+        )
 
     # -- commands ----------------------------------------------------------------------------
 

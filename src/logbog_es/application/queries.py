@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from logbog_es.application.app import Logbog
+from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
@@ -28,6 +29,17 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "start-programme": Action.START_PROGRAMME,
     "add-employment": Action.ADD_EMPLOYMENT,
     "change-curriculum-version": Action.CHANGE_CURRICULUM_VERSION,
+    "appoint-uao": Action.APPOINT_UAO,
+    "end-uao-appointment": Action.END_UAO_APPOINTMENT,
+    "grant-supervisor-access": Action.GRANT_SUPERVISOR_ACCESS,
+    "revoke-supervisor-access": Action.REVOKE_SUPERVISOR_ACCESS,
+    "request-assessment": Action.REQUEST_ASSESSMENT,
+    "approve-competency": Action.APPROVE_COMPETENCY,
+    "decline-assessment": Action.DECLINE_ASSESSMENT,
+    "withdraw-approval": Action.WITHDRAW_APPROVAL,
+    "record-course-completion": Action.RECORD_COURSE_COMPLETION,
+    "register-prior-attestation": Action.REGISTER_PRIOR_ATTESTATION,
+    "verify-prior-attestation": Action.VERIFY_PRIOR_ATTESTATION,
 }
 
 
@@ -37,15 +49,53 @@ class DoctorView:
     programmes: tuple[Programme, ...]
 
 
-def may(app: Logbog, actor: Actor) -> list[str]:
-    """The commands `actor` may issue for at least some target."""
+UAO_COMMANDS = (
+    "grant-supervisor-access",
+    "revoke-supervisor-access",
+    "approve-competency",
+    "decline-assessment",
+    "withdraw-approval",
+    "record-course-completion",
+    "verify-prior-attestation",
+)
+
+
+def may(
+    app: Logbog,
+    actor: Actor,
+    *,
+    uao: bool = False,
+    supervisor: bool = False,
+    approves: bool = False,
+) -> list[str]:
+    """The commands `actor` may issue today for at least some target.
+
+    Staff roles and trainee access are decided by the policy; `uao`, `supervisor` and
+    `approves` say whether the actor holds an appointment, a grant, and a grant that lets them
+    approve (the access directory knows). The policy still decides each command on its target.
+    """
     today = app.today()
-    names = []
+    names = set()
     for name, action in COMMAND_ACTIONS.items():
         targets = [Target(region=r) for r in Region]
+        targets.append(
+            Target(trainee_id=actor.doctor_id, trainee_access_from=actor.trainee_access_from)
+        )
         if any(isinstance(decide(actor, action, t, today), Allowed) for t in targets):
-            names.append(name)
-    return names
+            names.add(name)
+    if uao:
+        names.update(UAO_COMMANDS)
+    if supervisor:
+        names.add("decline-assessment")
+    if approves:
+        names.add("approve-competency")
+    return [name for name in COMMAND_ACTIONS if name in names]
+
+
+def _rosters(app: Logbog, department_ids: list[UUID]) -> tuple[DepartmentAccess, ...]:
+    unique = dict.fromkeys(department_ids)
+    found = (app.find(DepartmentAccess, department_access_id(d)) for d in unique)
+    return tuple(r for r in found if r is not None)
 
 
 def read_doctor(app: Logbog, actor: Actor, doctor_id: UUID) -> DoctorView:
@@ -56,7 +106,12 @@ def read_doctor(app: Logbog, actor: Actor, doctor_id: UUID) -> DoctorView:
         )
         for p in doctor.programmes
     )
-    target = Target(doctor_id=doctor.id, regions=frozenset(p.region for p in programmes))
+    target = Target(
+        doctor_id=doctor.id,
+        regions=frozenset(p.region for p in programmes),
+        trainee_id=doctor.id,
+        rosters=_rosters(app, [b.department_id for b in doctor.employments]),
+    )
     require(actor, Action.READ_DOCTOR, target, app.today())
     return DoctorView(doctor, programmes)
 
@@ -65,7 +120,14 @@ def read_programme(app: Logbog, actor: Actor, programme_id: UUID) -> Programme:
     programme = app.load(
         Programme, programme_id, message="programme.unknown", programme_id=programme_id
     )
-    target = Target(region=programme.region, doctor_id=programme.doctor_id)
+    doctor = app.find(Doctor, programme.doctor_id)
+    target = Target(
+        region=programme.region,
+        doctor_id=programme.doctor_id,
+        trainee_id=programme.doctor_id,
+        trainee_access_from=doctor.access_from if doctor is not None else None,
+        rosters=_rosters(app, [e.department_id for e in programme.employments]),
+    )
     require(actor, Action.READ_PROGRAMME, target, app.today())
     return programme
 

@@ -6,7 +6,22 @@ the top-level `commands/` folder are all generated from it.
 
 from __future__ import annotations
 
+from logbog_es.commands.access import (
+    AppointUao,
+    EndUaoAppointment,
+    GrantSupervisorAccess,
+    RevokeSupervisorAccess,
+)
 from logbog_es.commands.base import Command
+from logbog_es.commands.logbook import (
+    ApproveCompetency,
+    DeclineAssessment,
+    RecordCourseCompletion,
+    RegisterPriorAttestation,
+    RequestAssessment,
+    VerifyPriorAttestation,
+    WithdrawApproval,
+)
 from logbog_es.commands.people import (
     AddEmployment,
     ChangeCurriculumVersion,
@@ -35,20 +50,42 @@ COMMANDS: dict[str, type[Command]] = {
         ChangeCurriculumVersion,
         GrantStaff,
         RevokeStaff,
+        AppointUao,
+        EndUaoAppointment,
+        GrantSupervisorAccess,
+        RevokeSupervisorAccess,
+        RequestAssessment,
+        ApproveCompetency,
+        DeclineAssessment,
+        WithdrawApproval,
+        RecordCourseCompletion,
+        RegisterPriorAttestation,
+        VerifyPriorAttestation,
     )
 }
 
 __all__ = [
     "COMMANDS",
     "AddEmployment",
+    "AppointUao",
+    "ApproveCompetency",
     "ChangeCurriculumVersion",
     "Command",
+    "DeclineAssessment",
+    "EndUaoAppointment",
     "GrantStaff",
+    "GrantSupervisorAccess",
     "PublishCurriculum",
+    "RecordCourseCompletion",
     "RegisterDepartment",
     "RegisterDoctor",
+    "RegisterPriorAttestation",
     "RegisterSpecialty",
+    "RequestAssessment",
     "RetireSpecialty",
     "RevokeStaff",
+    "RevokeSupervisorAccess",
     "StartProgramme",
+    "VerifyPriorAttestation",
+    "WithdrawApproval",
 ]

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.calendar import first_working_day
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.programme import Employment, Period
-from logbog_es.domain.values import Stage, check_text
+from logbog_es.domain.values import Capacity, Stage, check_text
 
 _AUTH_ID = re.compile(r"^[A-Z0-9]{5}$")
 _CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
@@ -80,6 +81,7 @@ class Doctor(LogbogAggregate):
         cpr: str | None
         programmes: tuple[ProgrammeRef, ...]
         employments: tuple[BookedEmployment, ...]
+        access_from: date | None
 
     class Registered(Created):
         TOPIC = "logbog:Doctor.Registered"
@@ -95,6 +97,7 @@ class Doctor(LogbogAggregate):
             aggregate.cpr = self.cpr
             aggregate.programmes = ()
             aggregate.employments = ()
+            aggregate.access_from = None
 
     class ProgrammeEnrolled(Event):
         TOPIC = "logbog:Doctor.ProgrammeEnrolled"
@@ -126,6 +129,15 @@ class Doctor(LogbogAggregate):
                 Period(self.employment_id, self.start, self.end),
             )
             aggregate.employments = (*aggregate.employments, booked)
+
+    class TraineeAccessGranted(Event):
+        """R3: access from the first working day of the first employment, for all programmes."""
+
+        TOPIC = "logbog:Doctor.TraineeAccessGranted"
+        access_from: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.access_from = self.access_from
 
     @classmethod
     def register(
@@ -173,6 +185,7 @@ class Doctor(LogbogAggregate):
         return tuple(b.period for b in self.employments if b.programme_id != programme_id)
 
     def book_employment(self, programme_id: UUID, employment: Employment, meta: Meta) -> None:
+        """Book the employment's days; the first employment gives trainee access (R3)."""
         self._record(
             self.EmploymentBooked,
             meta.effective(employment.start),
@@ -182,3 +195,11 @@ class Doctor(LogbogAggregate):
             start=employment.start,
             end=employment.end,
         )
+        access_from = first_working_day(employment.start)
+        if self.access_from is None or access_from < self.access_from:
+            automatic = Meta("system", Capacity.SYSTEM, meta.command_id, access_from)
+            self._record(self.TraineeAccessGranted, automatic, access_from=access_from)
+
+    def has_trainee_access(self, day: date) -> bool:
+        """R3: from the first working day of the first employment, and for good."""
+        return self.access_from is not None and self.access_from <= day

@@ -127,6 +127,92 @@ MESSAGES: dict[str, str] = {
     "auth.read_programme": (
         "you may read only your own programmes or, as a secretariat, programmes of your region"
     ),
+    "auth.uao_only": (
+        "only the UAO/tutor of the department, holding the appointment on the day, may {action}; "
+        "you act as {actor}"
+    ),
+    "auth.own_logbook_only": "only the trainee may {action} in their own logbook",
+    "auth.trainee_access_not_yet": (
+        "your logbook access starts on the first working day of your first employment (R3): "
+        "{starts}"
+    ),
+    "auth.approver_no_access": (
+        "you did not hold UAO/tutor or supervisor access to this trainee at the trainee's "
+        "department on {day} (R4); ask the department's UAO/tutor for access"
+    ),
+    "auth.not_delegated": (
+        "on {day} you were a supervisor without the delegated right to approve competencies "
+        "(R4); the main supervisor or the UAO/tutor may approve, or the UAO/tutor may delegate "
+        "the right to you"
+    ),
+    "auth.not_employed": (
+        "the trainee was not employed at any department on {day}; an approval is dated within "
+        "one of the programme's employments"
+    ),
+    # Access chain (R2).
+    "access.already_appointed": (
+        "the doctor already holds a {capacity} appointment here from {start}; end it first"
+    ),
+    "access.appointment_ended": "the appointment already ended (last day {last_day})",
+    "access.end_before_start": (
+        "the last day {last_day} is before the appointment started ({start})"
+    ),
+    "access.empty_trainees": (
+        "name at least one trainee, or leave trainee_ids out to grant access to all trainees"
+    ),
+    "access.self_supervision": "a doctor cannot be their own supervisor",
+    "access.main_supervisor_exists": (
+        "the trainee already has a main supervisor here from {start}; revoke that grant first"
+    ),
+    "access.grant_revoked": "the access was already revoked from {revoked_from}",
+    "access.revoke_before_start": (
+        "revoked_from {revoked_from} is before the access started ({start})"
+    ),
+    "access.no_appointment": "no appointment {appointment_id} at this department",
+    "access.no_grant": "no supervisor access {grant_id} at this department",
+    "access.no_roster": "department {department_id} has no UAO/tutor or supervisors yet",
+    "access.supervisor_no_access": (
+        "the doctor you asked has no supervisor or UAO/tutor access to you at {department} "
+        "today; ask one who has, or ask the UAO/tutor to grant access"
+    ),
+    "access.not_employed_today": (
+        "you are not employed at any department today, so there is no supervisor to ask"
+    ),
+    "access.no_current_department": (
+        "the trainee is not employed at any department today, so no UAO/tutor is current (R10)"
+    ),
+    # The logbook (R4, R10).
+    "logbook.unknown_competency": (
+        "{code!r} is not a competency of curriculum version {label!r}, which the programme follows"
+    ),
+    "logbook.unknown_course": (
+        "{code!r} is not a course of curriculum version {label!r}, which the programme follows"
+    ),
+    "logbook.unknown_code": (
+        "{code!r} is not a {kind} of curriculum version {label!r}, which the programme follows"
+    ),
+    "logbook.method_not_allowed": (
+        "{method!r} is not an assessment method of competency {code!r}; use one of: {allowed}"
+    ),
+    "logbook.already_approved": (
+        "competency {code!r} was already approved on {on} by {by} ({capacity}); a UAO/tutor "
+        "may withdraw that approval first"
+    ),
+    "logbook.already_approved_short": "competency {code!r} is already approved (on {on})",
+    "logbook.request_open": (
+        "you already asked this supervisor to assess {code!r} (request {request_id})"
+    ),
+    "logbook.no_request": "no assessment request {request_id} in this programme",
+    "logbook.request_closed": "the request is already {status}",
+    "logbook.no_approval": "no approval {approval_id} in this programme",
+    "logbook.already_withdrawn": "the approval of {code!r} is already withdrawn",
+    "logbook.course_done": "course {code!r} is already recorded as completed on {on}",
+    "logbook.not_prior": (
+        "a prior attestation is from before the doctor or the specialty came onto the logbook "
+        "({logbook_from}); {attested_on} is not (R10)"
+    ),
+    "logbook.no_attestation": "no prior attestation {attestation_id} in this programme",
+    "logbook.attestation_verified": "the attestation was already verified on {on}",
     # Commands and concurrency.
     "command.unknown": "there is no command {name!r}; known commands: {known}",
     "command.concurrency": (

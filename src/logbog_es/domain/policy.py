@@ -2,7 +2,8 @@
 
 The application loads the facts a decision needs from the event store (never from read models,
 which may lag) and passes them in as a `Target`. A refusal carries a message code; the API turns
-it into 403 with that reason.
+it into 403 with that reason. Rules: R2 (access chain), R3 (trainee access), R4 (approvals),
+R10 (verification of paper attestations).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from logbog_es.domain.access import DepartmentAccess
 from logbog_es.domain.errors import NotAllowed
 from logbog_es.domain.staff import StaffGrant
 from logbog_es.domain.values import Capacity, Region, StaffRole
@@ -28,6 +30,17 @@ class Action(StrEnum):
     START_PROGRAMME = "start a programme"
     ADD_EMPLOYMENT = "add an employment"
     CHANGE_CURRICULUM_VERSION = "move a programme to another curriculum version"
+    APPOINT_UAO = "appoint a UAO or tutor"
+    END_UAO_APPOINTMENT = "end a UAO or tutor appointment"
+    GRANT_SUPERVISOR_ACCESS = "grant supervisor access"
+    REVOKE_SUPERVISOR_ACCESS = "revoke supervisor access"
+    REQUEST_ASSESSMENT = "request an assessment"
+    APPROVE_COMPETENCY = "approve a competency"
+    DECLINE_ASSESSMENT = "decline an assessment request"
+    WITHDRAW_APPROVAL = "withdraw an approval"
+    RECORD_COURSE_COMPLETION = "record a course completion"
+    REGISTER_PRIOR_ATTESTATION = "register a prior attestation"
+    VERIFY_PRIOR_ATTESTATION = "verify a prior attestation"
     READ_DOCTOR = "read a doctor's profile"
     READ_PROGRAMME = "read a programme"
 
@@ -40,6 +53,7 @@ class Actor:
     doctor_id: UUID | None = None
     grants: frozenset[StaffGrant] = frozenset()
     operator: bool = False
+    trainee_access_from: date | None = None
 
     def holds(self, role: StaffRole) -> bool:
         return any(g.role is role for g in self.grants)
@@ -60,16 +74,26 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """The facts about the target of an action that a decision needs."""
+    """The facts about the target of an action that a decision needs.
+
+    `rosters`: the access chains of the departments concerned (the target department, or the
+    departments of the programme's employments). `trainee_id`: whose logbook. `department_id`:
+    the department the action happens at, when there is one (an approval's department).
+    """
 
     region: Region | None = None
     doctor_id: UUID | None = None
     regions: frozenset[Region] = field(default_factory=frozenset)
+    rosters: tuple[DepartmentAccess, ...] = ()
+    trainee_id: UUID | None = None
+    trainee_access_from: date | None = None
+    addressed_to: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Allowed:
     capacity: Capacity
+    delegated_by: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +114,19 @@ _REGIONAL_SECRETARIAT_ACTIONS = {
     Action.START_PROGRAMME,
     Action.ADD_EMPLOYMENT,
     Action.CHANGE_CURRICULUM_VERSION,
+    Action.APPOINT_UAO,
+    Action.END_UAO_APPOINTMENT,
 }
+_UAO_OF_DEPARTMENT_ACTIONS = {
+    Action.GRANT_SUPERVISOR_ACCESS,
+    Action.REVOKE_SUPERVISOR_ACCESS,
+    Action.WITHDRAW_APPROVAL,
+    Action.VERIFY_PRIOR_ATTESTATION,
+}
+_TRAINEE_ACTIONS = {Action.REQUEST_ASSESSMENT, Action.REGISTER_PRIOR_ATTESTATION}
 
 
-def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:  # noqa: ARG001
+def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
     """Decide whether `actor` may do `action` to `target` on day `on`."""
     who = {"action": action.value, "actor": actor.describe()}
     if action in (Action.GRANT_STAFF, Action.REVOKE_STAFF):
@@ -106,30 +139,121 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision: 
             return Allowed(Capacity.CURRICULUM_ADMIN)
         return Refused("auth.curriculum_admin_only", who)
     if action in _REGIONAL_SECRETARIAT_ACTIONS:
-        assert target.region is not None, f"{action} needs the target's region"
-        if target.region in actor.secretariat_regions():
-            return Allowed(Capacity.SECRETARIAT)
-        return Refused("auth.secretariat_region", {**who, "region": target.region.value})
+        return _regional_secretariat(actor, target, who)
     if action is Action.REGISTER_DOCTOR:
         if actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
         return Refused("auth.secretariat_only", who)
-    if action is Action.READ_DOCTOR:
-        if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
-            return Allowed(Capacity.TRAINEE)
-        regions = actor.secretariat_regions()
-        # A secretariat sees doctors of its region, and doctors with no programme yet (whom
-        # a secretariat has just registered and must be able to find to start one).
-        if regions and (not target.regions or regions & target.regions):
-            return Allowed(Capacity.SECRETARIAT)
-        return Refused("auth.read_doctor", {})
-    if action is Action.READ_PROGRAMME:
-        if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
-            return Allowed(Capacity.TRAINEE)
+    if action in _UAO_OF_DEPARTMENT_ACTIONS:
+        return _uao_of_department(actor, target, on, who)
+    if action in _TRAINEE_ACTIONS:
+        return _own_logbook(actor, target, on, who)
+    if action is Action.APPROVE_COMPETENCY:
+        return approver(actor, target, on)
+    if action is Action.DECLINE_ASSESSMENT:
+        if actor.doctor_id is not None and actor.doctor_id == target.addressed_to:
+            return Allowed(Capacity.SUPERVISOR)
+        return _uao_of_department(actor, target, on, who)
+    if action is Action.RECORD_COURSE_COMPLETION:
         if target.region is not None and target.region in actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
-        return Refused("auth.read_programme", {})
+        return _uao_of_department(actor, target, on, who)
+    if action is Action.READ_DOCTOR:
+        return _read_doctor(actor, target, on)
+    if action is Action.READ_PROGRAMME:
+        return _read_programme(actor, target, on)
     raise AssertionError(f"no rule for {action}")  # pragma: no cover - every action has one
+
+
+def _regional_secretariat(actor: Actor, target: Target, who: dict[str, str]) -> Decision:
+    if target.region is None:
+        return Refused("auth.secretariat_only", who)
+    if target.region in actor.secretariat_regions():
+        return Allowed(Capacity.SECRETARIAT)
+    return Refused("auth.secretariat_region", {**who, "region": target.region.value})
+
+
+def _uao_of_department(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:
+    """R2: the UAO/tutor of (one of) the target's departments, holding the appointment on `on`."""
+    if actor.doctor_id is not None:
+        for roster in target.rosters:
+            appointment = roster.uao_on(actor.doctor_id, on)
+            if appointment is not None:
+                return Allowed(appointment.capacity)
+    return Refused("auth.uao_only", who)
+
+
+def _own_logbook(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:
+    """R3: the trainee, in their own logbook, from the first working day of their first job."""
+    if actor.doctor_id is None or actor.doctor_id != target.trainee_id:
+        return Refused("auth.own_logbook_only", who)
+    if target.trainee_access_from is None or target.trainee_access_from > on:
+        starts = str(target.trainee_access_from) if target.trainee_access_from else "not yet"
+        return Refused("auth.trainee_access_not_yet", {"starts": starts})
+    return Allowed(Capacity.TRAINEE)
+
+
+def approver(actor: Actor, target: Target, day: date) -> Decision:
+    """R4 for an approval on `day` at the department in `target.rosters[0]`.
+
+    The UAO/tutor and the trainee's main supervisor may always approve; a day-to-day supervisor
+    only with the delegated right. Each must hold the access on the day of the approval.
+    """
+    if actor.doctor_id is None or not target.rosters or target.trainee_id is None:
+        return Refused("auth.approver_no_access", {"day": str(day)})
+    roster = target.rosters[0]
+    appointment = roster.uao_on(actor.doctor_id, day)
+    if appointment is not None:
+        return Allowed(appointment.capacity)
+    grant = roster.supervisor_grant(actor.doctor_id, target.trainee_id, day)
+    if grant is None:
+        return Refused("auth.approver_no_access", {"day": str(day)})
+    if grant.main_supervisor_for == target.trainee_id:
+        return Allowed(Capacity.MAIN_SUPERVISOR)
+    if grant.delegated:
+        return Allowed(Capacity.SUPERVISOR, delegated_by=grant.granted_by)
+    return Refused("auth.not_delegated", {"day": str(day)})
+
+
+def _reads_as_colleague(actor: Actor, target: Target, on: date) -> Capacity | None:
+    """A UAO/tutor of a department of the trainee's, or a supervisor with access to them."""
+    if actor.doctor_id is None or target.trainee_id is None:
+        return None
+    for roster in target.rosters:
+        appointment = roster.uao_on(actor.doctor_id, on)
+        if appointment is not None:
+            return appointment.capacity
+        if roster.supervisor_grant(actor.doctor_id, target.trainee_id, on) is not None:
+            return Capacity.SUPERVISOR
+    return None
+
+
+def _read_doctor(actor: Actor, target: Target, on: date) -> Decision:
+    if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
+        return Allowed(Capacity.TRAINEE)
+    regions = actor.secretariat_regions()
+    # A secretariat sees doctors of its region, and doctors with no programme yet (whom a
+    # secretariat has just registered and must be able to find to start one).
+    if regions and (not target.regions or regions & target.regions):
+        return Allowed(Capacity.SECRETARIAT)
+    colleague = _reads_as_colleague(actor, target, on)
+    if colleague is not None:
+        return Allowed(colleague)
+    return Refused("auth.read_doctor", {})
+
+
+def _read_programme(actor: Actor, target: Target, on: date) -> Decision:
+    if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
+        if target.trainee_access_from is None or target.trainee_access_from > on:
+            starts = str(target.trainee_access_from) if target.trainee_access_from else "not yet"
+            return Refused("auth.trainee_access_not_yet", {"starts": starts})
+        return Allowed(Capacity.TRAINEE)
+    if target.region is not None and target.region in actor.secretariat_regions():
+        return Allowed(Capacity.SECRETARIAT)
+    colleague = _reads_as_colleague(actor, target, on)
+    if colleague is not None:
+        return Allowed(colleague)
+    return Refused("auth.read_programme", {})
 
 
 def require(actor: Actor, action: Action, target: Target, on: date) -> Capacity:

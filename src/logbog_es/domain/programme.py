@@ -7,15 +7,26 @@ between employments fall on the 1st of a month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
-from logbog_es.domain.errors import Conflict, InvalidInput
+from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
+from logbog_es.domain.logbook import (
+    Approval,
+    AssessmentRequest,
+    AttestationKind,
+    CourseCompletion,
+    PriorAttestation,
+    RequestStatus,
+)
 from logbog_es.domain.specialty import CurriculumRef
-from logbog_es.domain.values import Region, Stage, check_text
+from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage, check_text
+
+if TYPE_CHECKING:
+    from logbog_es.domain.curriculum import CurriculumVersion
 
 
 def programme_id(command_id: str) -> UUID:
@@ -112,6 +123,10 @@ class Programme(LogbogAggregate):
         curriculum_id: UUID
         curriculum_label: str
         employments: tuple[Employment, ...]
+        requests: dict[UUID, AssessmentRequest]
+        approvals: tuple[Approval, ...]
+        courses: dict[str, CourseCompletion]
+        prior_attestations: dict[UUID, PriorAttestation]
 
     class Started(Created):
         TOPIC = "logbog:Programme.Started"
@@ -128,6 +143,10 @@ class Programme(LogbogAggregate):
             aggregate.region = Region(self.region)
             aggregate.hiring_date = self.hiring_date
             aggregate.employments = ()
+            aggregate.requests = {}
+            aggregate.approvals = ()
+            aggregate.courses = {}
+            aggregate.prior_attestations = {}
 
     class CurriculumVersionPinned(Event):
         """R1: the version in effect on the hiring date, pinned when the programme starts."""
@@ -168,6 +187,127 @@ class Programme(LogbogAggregate):
             )
             aggregate.employments = tuple(
                 sorted((*aggregate.employments, new), key=lambda e: e.start)
+            )
+
+    class AssessmentRequested(Event):
+        TOPIC = "logbog:Programme.AssessmentRequested"
+        request_id: UUID
+        competency_code: str
+        supervisor_id: UUID
+        department_id: UUID
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.requests[self.request_id] = AssessmentRequest(
+                self.request_id,
+                self.competency_code,
+                self.supervisor_id,
+                self.department_id,
+                self.timestamp.date(),
+                RequestStatus.OPEN,
+            )
+
+    class AssessmentDeclined(Event):
+        TOPIC = "logbog:Programme.AssessmentDeclined"
+        request_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            request = aggregate.requests[self.request_id]
+            aggregate.requests[self.request_id] = _with_status(request, RequestStatus.DECLINED)
+
+    class CompetencyApproved(Event):
+        """R4: records who, in which capacity, under whose delegation, how and when."""
+
+        TOPIC = "logbog:Programme.CompetencyApproved"
+        approval_id: UUID
+        competency_code: str
+        approver_id: UUID
+        capacity: str
+        delegated_by: UUID | None
+        method: str
+        assessed_on: date
+        department_id: UUID
+        request_id: UUID | None
+        note: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            approval = Approval(
+                approval_id=self.approval_id,
+                competency_code=self.competency_code,
+                approver_id=self.approver_id,
+                capacity=Capacity(self.capacity),
+                delegated_by=self.delegated_by,
+                method=AssessmentMethod(self.method),
+                assessed_on=self.assessed_on,
+                department_id=self.department_id,
+                request_id=self.request_id,
+            )
+            aggregate.approvals = (*aggregate.approvals, approval)
+            if self.request_id is not None:
+                request = aggregate.requests[self.request_id]
+                aggregate.requests[self.request_id] = _with_status(request, RequestStatus.APPROVED)
+
+    class ApprovalWithdrawn(Event):
+        TOPIC = "logbog:Programme.ApprovalWithdrawn"
+        approval_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.approvals = tuple(
+                replace(a, withdrawn=True) if a.approval_id == self.approval_id else a
+                for a in aggregate.approvals
+            )
+
+    class CourseCompleted(Event):
+        TOPIC = "logbog:Programme.CourseCompleted"
+        course_code: str
+        completed_on: date
+        hours: int | None
+        days: int | None
+        evidence_ref: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.courses[self.course_code] = CourseCompletion(
+                self.course_code,
+                self.completed_on,
+                self.hours,
+                self.days,
+                self.evidence_ref,
+                self.actor_id,
+                Capacity(self.actor_capacity),
+            )
+
+    class PriorAttestationRegistered(Event):
+        """R10: registered by the trainee; counts only once verified."""
+
+        TOPIC = "logbog:Programme.PriorAttestationRegistered"
+        attestation_id: UUID
+        kind: str
+        code: str
+        attested_on: date
+        attested_by: str
+        document_ref: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.prior_attestations[self.attestation_id] = PriorAttestation(
+                self.attestation_id,
+                AttestationKind(self.kind),
+                self.code,
+                self.attested_on,
+                self.attested_by,
+                self.document_ref,
+            )
+
+    class PriorAttestationVerified(Event):
+        TOPIC = "logbog:Programme.PriorAttestationVerified"
+        attestation_id: UUID
+        verified_by: UUID
+        verified_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            old = aggregate.prior_attestations[self.attestation_id]
+            aggregate.prior_attestations[self.attestation_id] = replace(
+                old, verified_by=self.verified_by, verified_on=self.verified_on
             )
 
     @classmethod
@@ -253,3 +393,266 @@ class Programme(LogbogAggregate):
             percent=percent,
         )
         return self.employments[[e.employment_id for e in self.employments].index(employment_id)]
+
+    # -- the logbook -------------------------------------------------------------------------
+
+    def employment_on(self, day: date) -> Employment | None:
+        """The employment the trainee had on `day` (employments never overlap)."""
+        return next((e for e in self.employments if e.covers(day)), None)
+
+    def active_approval(self, code: str) -> Approval | None:
+        return next(
+            (a for a in self.approvals if a.competency_code == code and not a.withdrawn), None
+        )
+
+    def check_competency(self, curriculum: CurriculumVersion, code: str) -> None:
+        """The code must be a competency of the programme's pinned curriculum version."""
+        if curriculum.competency(code) is None:
+            raise InvalidInput(
+                "logbook.unknown_competency",
+                field="competency_code",
+                code=code,
+                label=self.curriculum_label,
+            )
+
+    def request_assessment(
+        self,
+        *,
+        request_id: UUID,
+        curriculum: CurriculumVersion,
+        code: str,
+        supervisor_id: UUID,
+        department_id: UUID,
+        meta: Meta,
+    ) -> None:
+        self.check_competency(curriculum, code)
+        approved = self.active_approval(code)
+        if approved is not None:
+            raise Conflict("logbook.already_approved_short", code=code, on=approved.assessed_on)
+        for request in self.requests.values():
+            if (
+                request.competency_code == code
+                and request.supervisor_id == supervisor_id
+                and request.status is RequestStatus.OPEN
+            ):
+                raise Conflict("logbook.request_open", code=code, request_id=request.request_id)
+        self._record(
+            self.AssessmentRequested,
+            meta,
+            request_id=request_id,
+            competency_code=code,
+            supervisor_id=supervisor_id,
+            department_id=department_id,
+        )
+
+    def open_request(self, request_id: UUID) -> AssessmentRequest:
+        request = self.requests.get(request_id)
+        if request is None:
+            raise NotFound("logbook.no_request", request_id=request_id)
+        if request.status is not RequestStatus.OPEN:
+            raise Conflict("logbook.request_closed", status=request.status.value)
+        return request
+
+    def decline(self, *, request_id: UUID, reason: str, meta: Meta) -> None:
+        self.open_request(request_id)
+        self._record(
+            self.AssessmentDeclined,
+            meta,
+            request_id=request_id,
+            reason=check_text(reason, "reason", max_length=2000),
+        )
+
+    def approve(
+        self,
+        *,
+        approval_id: UUID,
+        curriculum: CurriculumVersion,
+        code: str,
+        approver_id: UUID,
+        capacity: Capacity,
+        delegated_by: UUID | None,
+        method: AssessmentMethod,
+        assessed_on: date,
+        department_id: UUID,
+        note: str | None,
+        today: date,
+        meta: Meta,
+    ) -> None:
+        """R4: approve a competency of the pinned version by one of its assessment methods."""
+        if assessed_on > today:
+            raise InvalidInput(
+                "date.in_future", field="assessed_on", value=assessed_on, today=today
+            )
+        self.check_competency(curriculum, code)
+        competency = curriculum.competency(code)
+        assert competency is not None
+        allowed = [m.method for m in competency.methods]
+        if method not in allowed:
+            raise InvalidInput(
+                "logbook.method_not_allowed",
+                field="method",
+                method=method.value,
+                code=code,
+                allowed=", ".join(m.value for m in allowed),
+            )
+        existing = self.active_approval(code)
+        if existing is not None:
+            raise Conflict(
+                "logbook.already_approved",
+                code=code,
+                on=existing.assessed_on,
+                by=existing.approver_id,
+                capacity=existing.capacity.value,
+            )
+        request_id = next(
+            (
+                r.request_id
+                for r in self.requests.values()
+                if r.competency_code == code
+                and r.supervisor_id == approver_id
+                and r.status is RequestStatus.OPEN
+            ),
+            None,
+        )
+        self._record(
+            self.CompetencyApproved,
+            meta.effective(assessed_on),
+            approval_id=approval_id,
+            competency_code=code,
+            approver_id=approver_id,
+            capacity=capacity.value,
+            delegated_by=delegated_by,
+            method=method.value,
+            assessed_on=assessed_on,
+            department_id=department_id,
+            request_id=request_id,
+            note=check_text(note, "note", max_length=4000) if note else None,
+        )
+
+    def approval(self, approval_id: UUID) -> Approval:
+        for approval in self.approvals:
+            if approval.approval_id == approval_id:
+                return approval
+        raise NotFound("logbook.no_approval", approval_id=approval_id)
+
+    def withdraw(self, *, approval_id: UUID, reason: str, meta: Meta) -> None:
+        """The original approval stays in the history; it no longer counts."""
+        approval = self.approval(approval_id)
+        if approval.withdrawn:
+            raise Conflict("logbook.already_withdrawn", code=approval.competency_code)
+        self._record(
+            self.ApprovalWithdrawn,
+            meta,
+            approval_id=approval_id,
+            reason=check_text(reason, "reason", max_length=2000),
+        )
+
+    def complete_course(
+        self,
+        *,
+        curriculum: CurriculumVersion,
+        code: str,
+        completed_on: date,
+        hours: int | None,
+        days: int | None,
+        evidence_ref: str,
+        today: date,
+        meta: Meta,
+    ) -> None:
+        if not any(c.code == code for c in curriculum.courses):
+            raise InvalidInput(
+                "logbook.unknown_course",
+                field="course_code",
+                code=code,
+                label=self.curriculum_label,
+            )
+        if completed_on > today:
+            raise InvalidInput(
+                "date.in_future", field="completed_on", value=completed_on, today=today
+            )
+        if (hours is None) == (days is None):
+            raise InvalidInput("curriculum.course_extent", field="hours")
+        if (hours if hours is not None else days or 0) <= 0:
+            raise InvalidInput("curriculum.extent_positive", field="hours" if hours else "days")
+        if code in self.courses:
+            done = self.courses[code]
+            raise Conflict("logbook.course_done", code=code, on=done.completed_on)
+        self._record(
+            self.CourseCompleted,
+            meta.effective(completed_on),
+            course_code=code,
+            completed_on=completed_on,
+            hours=hours,
+            days=days,
+            evidence_ref=check_text(evidence_ref, "evidence_ref", max_length=500),
+        )
+
+    def register_prior_attestation(
+        self,
+        *,
+        attestation_id: UUID,
+        curriculum: CurriculumVersion,
+        kind: AttestationKind,
+        code: str,
+        attested_on: date,
+        attested_by: str,
+        document_ref: str,
+        logbook_from: date,
+        today: date,
+        meta: Meta,
+    ) -> None:
+        """R10: only attestations from before the doctor or specialty came onto the logbook."""
+        known = (
+            curriculum.competency(code) is not None
+            if kind is AttestationKind.COMPETENCY
+            else any(c.code == code for c in curriculum.courses)
+        )
+        if not known:
+            raise InvalidInput(
+                "logbook.unknown_code",
+                field="code",
+                kind=kind.value,
+                code=code,
+                label=self.curriculum_label,
+            )
+        if attested_on > today:
+            raise InvalidInput(
+                "date.in_future", field="attested_on", value=attested_on, today=today
+            )
+        if attested_on >= logbook_from:
+            raise InvalidInput(
+                "logbook.not_prior",
+                field="attested_on",
+                attested_on=attested_on,
+                logbook_from=logbook_from,
+            )
+        self._record(
+            self.PriorAttestationRegistered,
+            meta.effective(attested_on),
+            attestation_id=attestation_id,
+            kind=kind.value,
+            code=code,
+            attested_on=attested_on,
+            attested_by=check_text(attested_by, "attested_by"),
+            document_ref=check_text(document_ref, "document_ref", max_length=500),
+        )
+
+    def verify_prior_attestation(
+        self, *, attestation_id: UUID, verified_by: UUID, today: date, meta: Meta
+    ) -> None:
+        attestation = self.prior_attestations.get(attestation_id)
+        if attestation is None:
+            raise NotFound("logbook.no_attestation", attestation_id=attestation_id)
+        if attestation.verified_by is not None:
+            raise Conflict("logbook.attestation_verified", on=attestation.verified_on)
+        self._record(
+            self.PriorAttestationVerified,
+            meta,
+            attestation_id=attestation_id,
+            verified_by=verified_by,
+            verified_on=today,
+        )
+
+
+def _with_status(request: AssessmentRequest, status: RequestStatus) -> AssessmentRequest:
+    return replace(request, status=status)

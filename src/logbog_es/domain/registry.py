@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from logbog_es.domain import curriculum, department, doctor, programme, receipt, specialty, staff
+from logbog_es.domain import (
+    access,
+    curriculum,
+    department,
+    doctor,
+    programme,
+    receipt,
+    specialty,
+    staff,
+)
 from logbog_es.domain.base import LogbogAggregate
 
 AGGREGATES: tuple[type[LogbogAggregate], ...] = (
@@ -13,6 +22,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     programme.Programme,
     staff.StaffMember,
     receipt.CommandReceipt,
+    access.DepartmentAccess,
 )
 
 

@@ -1,0 +1,119 @@
+"""Handlers for doctors, programmes and employments (R1, R3, R5, R9)."""
+
+from __future__ import annotations
+
+from logbog_es.application.app import Context, Decided
+from logbog_es.application.handlers.registry import handles
+from logbog_es.application.handlers.shared import programme as load_programme
+from logbog_es.application.handlers.shared import specialty as load_specialty
+from logbog_es.commands import (
+    AddEmployment,
+    ChangeCurriculumVersion,
+    RegisterDoctor,
+    StartProgramme,
+)
+from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.department import Department
+from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
+from logbog_es.domain.errors import Conflict, InvalidInput
+from logbog_es.domain.policy import Action, Target
+from logbog_es.domain.programme import Programme, employment_id, programme_id
+
+# -- doctors and programmes -----------------------------------------------------------------
+
+
+@handles(RegisterDoctor)
+def register_doctor(cmd: RegisterDoctor, ctx: Context) -> Decided:
+    meta = ctx.authorise(Action.REGISTER_DOCTOR)
+    auth = check_authorisation_id(cmd.authorisation_id)
+    if ctx.app.find(Doctor, doctor_id(auth)) is not None:
+        raise Conflict("doctor.exists", authorisation_id=auth, doctor_id=doctor_id(auth))
+    doctor = Doctor.register(
+        authorisation_id=auth, name=cmd.name, email=cmd.email, cpr=cmd.cpr, meta=meta
+    )
+    return Decided((doctor,), doctor)
+
+
+@handles(StartProgramme)
+def start_programme(cmd: StartProgramme, ctx: Context) -> Decided:
+    meta = ctx.authorise(Action.START_PROGRAMME, Target(region=cmd.region))
+    doctor = ctx.app.load(
+        Doctor, cmd.doctor_id, message="doctor.unknown", field="doctor_id", doctor_id=cmd.doctor_id
+    )
+    specialty = load_specialty(ctx, cmd.specialty_code, field="specialty_code")
+    specialty.check_stage(cmd.stage)
+    specialty.check_open_on(cmd.hiring_date)
+    pinned = specialty.pin(cmd.stage, cmd.hiring_date)  # R1
+    new_id = programme_id(ctx.command_id)
+    doctor.enrol(
+        programme_id=new_id,
+        specialty_code=specialty.code,
+        stage=cmd.stage,
+        hiring_date=cmd.hiring_date,
+        meta=meta,
+    )
+    programme = Programme.start(
+        programme_id=new_id,
+        doctor_id=doctor.id,
+        specialty_code=specialty.code,
+        stage=cmd.stage,
+        region=cmd.region,
+        hiring_date=cmd.hiring_date,
+        pinned=pinned,
+        meta=meta,
+    )
+    return Decided((doctor, programme), doctor)
+
+
+@handles(AddEmployment)
+def add_employment(cmd: AddEmployment, ctx: Context) -> Decided:
+    programme = load_programme(ctx, cmd.programme_id)
+    meta = ctx.authorise(Action.ADD_EMPLOYMENT, Target(region=programme.region))
+    ctx.app.load(
+        Department,
+        cmd.department_id,
+        message="department.unknown",
+        field="department_id",
+        department_id=cmd.department_id,
+    )
+    doctor = ctx.app.load(
+        Doctor, programme.doctor_id, message="doctor.unknown", doctor_id=programme.doctor_id
+    )
+    others = doctor.employments_outside(programme.id)
+    employment = programme.add_employment(
+        employment_id=employment_id(ctx.command_id),
+        department_id=cmd.department_id,
+        start=cmd.start,
+        end=cmd.end,
+        percent=cmd.percent,
+        others=others,
+        meta=meta,
+    )
+    doctor.book_employment(programme.id, employment, meta)
+    return Decided((programme, doctor), programme)
+
+
+@handles(ChangeCurriculumVersion)
+def change_curriculum_version(cmd: ChangeCurriculumVersion, ctx: Context) -> Decided:
+    programme = load_programme(ctx, cmd.programme_id)
+    meta = ctx.authorise(Action.CHANGE_CURRICULUM_VERSION, Target(region=programme.region))
+    version = ctx.app.load(
+        CurriculumVersion,
+        cmd.curriculum_id,
+        message="curriculum.unknown",
+        field="curriculum_id",
+        curriculum_id=cmd.curriculum_id,
+    )
+    if version.specialty_code != programme.specialty_code or version.stage != programme.stage:
+        raise InvalidInput(
+            "curriculum.wrong_programme_kind",
+            field="curriculum_id",
+            label=version.label,
+            code=version.specialty_code,
+            stage=version.stage.value,
+            programme_code=programme.specialty_code,
+            programme_stage=programme.stage.value,
+        )
+    specialty = load_specialty(ctx, programme.specialty_code)
+    programme.change_curriculum_version(specialty.curriculum_ref(version.id), cmd.reason, meta)
+    return Decided((programme,), programme)
