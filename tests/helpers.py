@@ -37,6 +37,21 @@ def competency(code: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def assert_read_models_equal_rebuild(container: Any) -> None:
+    """Every read model, caught up, equals a fresh generation rebuilt from the first event."""
+    runner = container.runner
+    runner.catch_up()
+    for name, projection in runner.projections.items():
+        fresh = runner.rebuild(name, swap=False)
+        try:
+            for table in projection.tables:
+                live = runner.rows(name, table)
+                rebuilt = runner.rows(name, table, fresh)
+                assert live == rebuilt, f"{name}.{table} differs from a rebuild"
+        finally:
+            runner.discard(name, fresh)
+
+
 class World:
     """Staff, a specialty with curricula, departments and doctors, made through commands."""
 

@@ -19,6 +19,9 @@ from logbog_es.application import Logbog, cipher
 from logbog_es.application.app import copenhagen_today
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
+from logbog_es.projections.department_overview import DepartmentOverview
+from logbog_es.projections.programme_progress import ProgrammeProgress
+from logbog_es.projections.region_register import RegionRegister
 from logbog_es.projections.runner import Projection, Runner
 from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 from logbog_es.projections.supervisor_requests import SupervisorRequests
@@ -27,7 +30,14 @@ from logbog_es.tokens import TokenVerifier
 
 
 def all_projections() -> list[Projection]:
-    return [Catalogue(), AccessDirectory(), SupervisorRequests()]
+    return [
+        Catalogue(),
+        AccessDirectory(),
+        SupervisorRequests(),
+        ProgrammeProgress(),
+        DepartmentOverview(),
+        RegionRegister(),
+    ]
 
 
 def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:

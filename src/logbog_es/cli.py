@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from logbog_es.settings import Environment, Settings
+
+if TYPE_CHECKING:
+    from logbog_es.bootstrap import Container
 
 cli = typer.Typer(
     help="Logbog: the event-sourced logbook for Danish medical training.", no_args_is_help=True
@@ -17,8 +20,10 @@ admin = typer.Typer(help="Operator commands (run on the server).", no_args_is_he
 schemas = typer.Typer(
     help="The published command contract (commands/*.json).", no_args_is_help=True
 )
+projections = typer.Typer(help="Read models: run, status, rebuild.", no_args_is_help=True)
 cli.add_typer(admin, name="admin")
 cli.add_typer(schemas, name="schemas")
+cli.add_typer(projections, name="projections")
 
 
 def _settings() -> Settings:
@@ -167,6 +172,91 @@ def schemas_check() -> None:
         print("stale: " + ", ".join(stale) + " (run `make schemas`)", file=sys.stderr)
         raise typer.Exit(1)
     print("command schemas are up to date")
+
+
+def _container_for_projections() -> Container:
+    from logbog_es.bootstrap import bootstrap
+    from logbog_es.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(settings)
+    return bootstrap(settings, with_tokens=False)
+
+
+def _check_names(container: Container, names: list[str]) -> None:
+    known = list(container.runner.projections)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        print(
+            f"unknown read model(s): {', '.join(unknown)}; known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
+
+
+@projections.command("status")
+def projections_status() -> None:
+    """Each read model's generation, position and lag behind the event log."""
+    container = _container_for_projections()
+    try:
+        print(f"{'read model':<22} {'gen':>4} {'position':>10} {'head':>10} {'lag':>8}")
+        for status in container.runner.status():
+            print(
+                f"{status.name:<22} {status.generation:>4} {status.position:>10} "
+                f"{status.head:>10} {status.lag:>8}"
+            )
+    finally:
+        container.close()
+
+
+@projections.command("run")
+def projections_run(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Read models to run (default: all).")
+    ] = None,
+    poll_seconds: Annotated[float, typer.Option(help="Polling interval when idle.")] = 0.5,
+) -> None:
+    """Keep read models up to date, as a process of its own (stop with Ctrl-C or SIGTERM)."""
+    import signal
+
+    import structlog
+
+    container = _container_for_projections()
+    _check_names(container, names or [])
+    log = structlog.get_logger("logbog.projections")
+
+    def stop(*_args: object) -> None:
+        container.runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("projections running", names=names or list(container.runner.projections))
+    try:
+        container.runner.run_forever(
+            names or None,
+            poll_seconds=poll_seconds,
+            on_error=lambda e: log.error("projection batch failed", error_type=type(e).__name__),
+        )
+    finally:
+        container.close()
+
+
+@projections.command("rebuild")
+def projections_rebuild(
+    name: Annotated[str, typer.Argument(help="The read model to rebuild.")],
+) -> None:
+    """Rebuild a read model into fresh tables from the first event, then switch over."""
+    import time
+
+    container = _container_for_projections()
+    try:
+        _check_names(container, [name])
+        started = time.perf_counter()
+        generation = container.runner.rebuild(name)
+        took = time.perf_counter() - started
+        print(f"{name}: generation {generation} is live ({took:.1f} s)")
+    finally:
+        container.close()
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from logbog_es.domain.errors import (
     StaleVersion,
 )
 from logbog_es.domain.programme import Programme
-from tests.helpers import World, competency
+from tests.helpers import World, assert_read_models_equal_rebuild, competency
 
 
 @pytest.fixture
@@ -333,11 +333,7 @@ class TestCatalogueReadModel:
         assert [r["label"] for r in rows["catalogue_curricula"]] == ["2019", "2024"]
         assert [r["code"] for r in rows["catalogue_departments"]] == ["D1", "D2"]
         # A fresh rebuild from the first event gives the same rows.
-        for table in rows:
-            container.read_store.executescript(f"DELETE FROM {table};")  # type: ignore[attr-defined]
-        container.read_store.executescript("DELETE FROM projection_positions;")  # type: ignore[attr-defined]
-        container.runner.catch_up()
-        assert _catalogue_rows(container) == rows
+        assert_read_models_equal_rebuild(container)
 
 
 def _catalogue_rows(container: Container) -> dict[str, list[dict[str, object]]]:

@@ -28,3 +28,17 @@ class TestCommandContract:
         """A typo in a field name is an error, not silently ignored."""
         schema = json.loads((CONTRACT_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
         assert schema["additionalProperties"] is False
+
+
+class TestProjectionTopics:
+    """A read model's topic filter names only real event topics (a typo would skip events)."""
+
+    def test_topics_exist(self) -> None:
+        """Every topic a projection follows is the TOPIC of some event class."""
+        from logbog_es.bootstrap import all_projections
+        from logbog_es.domain.registry import event_classes
+
+        known = set(event_classes())
+        for projection in all_projections():
+            assert projection.topics is not None, projection.name
+            assert projection.topics <= known, (projection.name, projection.topics - known)

@@ -221,3 +221,113 @@ class PendingRequestsPage(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class RoleProgressOut(BaseModel):
+    role: str
+    competencies_total: int
+    competencies_approved: int
+
+
+class ProgressEmploymentOut(BaseModel):
+    employment_id: UUID
+    department_id: UUID
+    start_date: date
+    end_date: date
+    percent: int
+
+
+class ProgressOut(BaseModel):
+    programme_id: UUID
+    trainee_id: UUID
+    trainee_name: str
+    specialty_code: str
+    stage: str
+    region: str
+    hiring_date: date
+    curriculum_id: UUID
+    curriculum_label: str
+    competencies_total: int
+    competencies_approved: int
+    courses_total: int
+    courses_done: int
+    roles: list[RoleProgressOut]
+    employments: list[ProgressEmploymentOut]
+    served_days: int
+    served_full_time_days: float
+    last_event_position: int
+
+
+class RegisterRowOut(BaseModel):
+    programme_id: UUID
+    trainee_id: UUID
+    trainee_name: str
+    authorisation_id: str
+    specialty_code: str
+    stage: str
+    hiring_date: date
+    curriculum_label: str
+    status: str
+    first_start: date | None
+    last_end: date | None
+    current_department_id: UUID | None
+    current_department: str | None
+    current_end: date | None
+    competencies_approved: int
+    competencies_total: int
+    courses_done: int
+    courses_total: int
+    ends_soon_unapproved: bool
+    all_approved: bool
+
+
+class RegisterPage(BaseModel):
+    items: list[RegisterRowOut]
+    next_cursor: str | None
+
+
+class OverviewRowOut(BaseModel):
+    employment_id: UUID
+    programme_id: UUID
+    trainee_id: UUID
+    trainee_name: str
+    specialty_code: str
+    stage: str
+    start_date: date
+    end_date: date
+    percent: int
+    competencies_approved: int
+    competencies_total: int
+    courses_done: int
+    courses_total: int
+
+
+class OverviewPage(BaseModel):
+    items: list[OverviewRowOut]
+    next_cursor: str | None
+
+
+class DirectoryAppointmentOut(BaseModel):
+    appointment_id: UUID
+    department_id: UUID
+    doctor_id: UUID
+    capacity: str
+    start_date: date
+    last_day: date | None
+
+
+class DirectoryGrantOut(BaseModel):
+    grant_id: UUID
+    department_id: UUID
+    supervisor_id: UUID
+    trainee_ids: list[UUID] | None
+    main_supervisor_for: UUID | None
+    delegated: bool
+    granted_by: UUID
+    start_date: date
+    revoked_from: date | None
+
+
+class DepartmentAccessOut(BaseModel):
+    appointments: list[DirectoryAppointmentOut]
+    grants: list[DirectoryGrantOut]

@@ -13,9 +13,17 @@ from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.policy import Action, Actor, Allowed, Target, decide, require
+from logbog_es.domain.policy import (
+    Action,
+    Actor,
+    Allowed,
+    Target,
+    decide,
+    require,
+    supervised_trainees,
+)
 from logbog_es.domain.programme import Programme
-from logbog_es.domain.values import Region
+from logbog_es.domain.values import Capacity, Region
 
 #: The policy action behind each command, for `GET /me`.
 COMMAND_ACTIONS: dict[str, Action] = {
@@ -142,3 +150,26 @@ def read_department(app: Logbog, department_id: UUID) -> Department:
     return app.load(
         Department, department_id, message="department.unknown", department_id=department_id
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentView:
+    department: Department
+    trainees: frozenset[UUID] | None  # None: all of the department's trainees
+
+
+def authorise_region(app: Logbog, actor: Actor, region: Region) -> None:
+    require(actor, Action.READ_REGION_REGISTER, Target(region=region), app.today())
+
+
+def read_department_view(app: Logbog, actor: Actor, department_id: UUID) -> DepartmentView:
+    """The department, and which of its trainees `actor` may see (all, or a supervisor's)."""
+    department = read_department(app, department_id)
+    rosters = _rosters(app, [department.id])
+    today = app.today()
+    capacity = require(
+        actor, Action.READ_DEPARTMENT, Target(region=department.region, rosters=rosters), today
+    )
+    if capacity is Capacity.SUPERVISOR:
+        return DepartmentView(department, supervised_trainees(actor, rosters, today))
+    return DepartmentView(department, None)

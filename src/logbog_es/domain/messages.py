@@ -127,6 +127,10 @@ MESSAGES: dict[str, str] = {
     "auth.read_programme": (
         "you may read only your own programmes or, as a secretariat, programmes of your region"
     ),
+    "auth.read_department": (
+        "only the department's UAO/tutor, its supervisors or the secretariat of its region may "
+        "{action}; you act as {actor}"
+    ),
     "auth.uao_only": (
         "only the UAO/tutor of the department, holding the appointment on the day, may {action}; "
         "you act as {actor}"
@@ -213,6 +217,9 @@ MESSAGES: dict[str, str] = {
     ),
     "logbook.no_attestation": "no prior attestation {attestation_id} in this programme",
     "logbook.attestation_verified": "the attestation was already verified on {on}",
+    # Queries.
+    "query.sort": "{detail}",
+    "query.cursor": "the cursor is not one this API returned; start again without it",
     # Commands and concurrency.
     "command.unknown": "there is no command {name!r}; known commands: {known}",
     "command.concurrency": (

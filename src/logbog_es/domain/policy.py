@@ -43,6 +43,8 @@ class Action(StrEnum):
     VERIFY_PRIOR_ATTESTATION = "verify a prior attestation"
     READ_DOCTOR = "read a doctor's profile"
     READ_PROGRAMME = "read a programme"
+    READ_REGION_REGISTER = "read a region's register"
+    READ_DEPARTMENT = "read a department's overview"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,10 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         return _read_doctor(actor, target, on)
     if action is Action.READ_PROGRAMME:
         return _read_programme(actor, target, on)
+    if action is Action.READ_REGION_REGISTER:
+        return _regional_secretariat(actor, target, who)
+    if action is Action.READ_DEPARTMENT:
+        return _read_department(actor, target, on, who)
     raise AssertionError(f"no rule for {action}")  # pragma: no cover - every action has one
 
 
@@ -254,6 +260,39 @@ def _read_programme(actor: Actor, target: Target, on: date) -> Decision:
     if colleague is not None:
         return Allowed(colleague)
     return Refused("auth.read_programme", {})
+
+
+def _read_department(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:
+    """Its secretariat and UAO/tutor see all; a supervisor only the trainees they supervise."""
+    if target.region is not None and target.region in actor.secretariat_regions():
+        return Allowed(Capacity.SECRETARIAT)
+    decision = _uao_of_department(actor, target, on, who)
+    if isinstance(decision, Allowed) or actor.doctor_id is None:
+        return decision
+    if any(
+        g.supervisor_id == actor.doctor_id and g.valid_on(on)
+        for roster in target.rosters
+        for g in roster.grants
+    ):
+        return Allowed(Capacity.SUPERVISOR)
+    return Refused("auth.read_department", who)
+
+
+def supervised_trainees(
+    actor: Actor, rosters: tuple[DepartmentAccess, ...], on: date
+) -> frozenset[UUID] | None:
+    """The trainees `actor` supervises at these departments on `on`; None means all of them."""
+    trainees: set[UUID] = set()
+    for roster in rosters:
+        for grant in roster.grants:
+            if grant.supervisor_id != actor.doctor_id or not grant.valid_on(on):
+                continue
+            if grant.trainees is None:
+                return None
+            trainees |= grant.trainees
+            if grant.main_supervisor_for is not None:
+                trainees.add(grant.main_supervisor_for)
+    return frozenset(trainees)
 
 
 def require(actor: Actor, action: Action, target: Target, on: date) -> Capacity:

@@ -14,6 +14,15 @@ from logbog_es.projections.store import ReadStore, Row, Tx
 
 class AccessDirectory(Projection):
     name = "access_directory"
+    topics = frozenset(
+        {
+            "logbog:DepartmentAccess.Opened",
+            "logbog:DepartmentAccess.UaoAppointed",
+            "logbog:DepartmentAccess.UaoAppointmentEnded",
+            "logbog:DepartmentAccess.SupervisorAccessGranted",
+            "logbog:DepartmentAccess.SupervisorAccessRevoked",
+        }
+    )
 
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         if isinstance(event, DepartmentAccess.Opened):

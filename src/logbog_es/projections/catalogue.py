@@ -15,6 +15,15 @@ from logbog_es.projections.store import ReadStore, Row, Tx
 
 class Catalogue(Projection):
     name = "catalogue"
+    topics = frozenset(
+        {
+            "logbog:Specialty.Registered",
+            "logbog:Specialty.Retired",
+            "logbog:Specialty.CurriculumVersionAdded",
+            "logbog:CurriculumVersion.Published",
+            "logbog:Department.Registered",
+        }
+    )
 
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         if isinstance(event, Specialty.Registered):

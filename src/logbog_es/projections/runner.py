@@ -4,6 +4,11 @@ Exactly once: a projection writes its rows and its tracking position in one read
 transaction, one transaction per batch of events (not per event). After a crash, the position
 says where to go on: a batch is either wholly applied with its position or not at all.
 
+Generations: each read model's tables physically live as `<table>__g<N>`, and a view with the
+table's own name points at the live generation. `rebuild()` fills generation N+1 from the first
+event while queries go on reading generation N through the views, then swaps the views in one
+transaction, so queries never go down.
+
 The library's ProjectionRunner needs `subscribe()`, which its SQLite recorder lacks; this runner
 polls `select_notifications` instead, and can be woken early (`wake()`) after an in-process
 command, so the embedded default reads its own writes without delay.
@@ -11,47 +16,111 @@ command, so the embedded default reads its own writes without delay.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from logbog_es.projections.store import ReadStore, Tx
+from logbog_es.projections.store import ReadStore, Row, Tx
 
 SQL_DIR = Path(__file__).resolve().parents[3] / "projections"
 
 TRACKING_DDL = """
-CREATE TABLE IF NOT EXISTS projection_positions (
-    projection TEXT PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS projection_state (
+    projection TEXT NOT NULL,
+    generation INTEGER NOT NULL,
     position BIGINT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (projection, generation)
+);
+CREATE TABLE IF NOT EXISTS projection_live (
+    projection TEXT PRIMARY KEY,
+    generation INTEGER NOT NULL
 );
 """
+
+_TABLE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
+_INDEX = re.compile(r"CREATE\s+INDEX\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
+
+Batch = Sequence[tuple[DomainEventProtocol[Any], int]]
 
 
 class Projection(ABC):
     """A read model: its tables (in `projections/<name>.sql`) and how events change them."""
 
     name: str
+    #: The event topics this read model follows; others are skipped without being decoded.
+    topics: frozenset[str] | None = None
 
     def schema_sql(self) -> str:
         return (SQL_DIR / f"{self.name}.sql").read_text(encoding="utf-8")
+
+    @cached_property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(_TABLE.findall(self.schema_sql()))
 
     @abstractmethod
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         """Change the read model's rows for one event (ignore events it does not follow)."""
 
+    def apply_batch(self, tx: Tx, batch: Batch) -> None:
+        """Apply a batch of events; override to write a whole batch at once."""
+        for event, position in batch:
+            self.apply(tx, event, position)
+
+
+class _Names:
+    """Rewrites a projection's logical table and index names to one generation's."""
+
+    def __init__(self, projection: Projection, generation: int) -> None:
+        sql = projection.schema_sql()
+        names = [*_TABLE.findall(sql), *_INDEX.findall(sql)]
+        self.generation = generation
+        self.tables = tuple(_TABLE.findall(sql))
+        self._pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        self._cache: dict[str, str] = {}
+
+    def physical(self, name: str) -> str:
+        return f"{name}__g{self.generation}"
+
+    def rewrite(self, sql: str) -> str:
+        cached = self._cache.get(sql)
+        if cached is None:
+            cached = self._pattern.sub(lambda m: self.physical(m.group(1)), sql)
+            self._cache[sql] = cached
+        return cached
+
+
+class _GenerationTx:
+    """A transaction writing to one generation of a projection's tables."""
+
+    def __init__(self, tx: Tx, names: _Names) -> None:
+        self.tx = tx
+        self.names = names
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.tx.execute(self.names.rewrite(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.tx.executemany(self.names.rewrite(sql), rows)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.tx.fetchall(self.names.rewrite(sql), params)
+
 
 @dataclass(frozen=True, slots=True)
 class Status:
     name: str
+    generation: int
     position: int
     head: int
 
@@ -70,58 +139,124 @@ class Runner:
         store: ReadStore,
         projections: Sequence[Projection],
         *,
-        batch_size: int = 500,
+        batch_size: int = 1000,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.store = store
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        self._names: dict[tuple[str, int], _Names] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._caught_up = threading.Condition()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    # -- schema and positions ---------------------------------------------------------------
+    # -- schema, generations and positions ------------------------------------------------------
+
+    def names(self, name: str, generation: int) -> _Names:
+        key = (name, generation)
+        if key not in self._names:
+            self._names[key] = _Names(self.projections[name], generation)
+        return self._names[key]
 
     def create_tables(self) -> None:
-        self.store.executescript(TRACKING_DDL)  # type: ignore[attr-defined]
-        for projection in self.projections.values():
-            self.store.executescript(projection.schema_sql())  # type: ignore[attr-defined]
+        """Create the tracking tables, and generation 1 of every read model not yet created."""
+        self.store.executescript(TRACKING_DDL)
+        for name in self.projections:
+            if self.live_generation(name) is None:
+                self._create_generation(name, 1)
+                self._switch(name, 1)
 
-    def position(self, name: str) -> int:
+    def _create_generation(self, name: str, generation: int) -> None:
+        names = self.names(name, generation)
+        self.store.executescript(names.rewrite(self.projections[name].schema_sql()))
+        with self.store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM projection_state WHERE projection = ? AND generation = ?",
+                (name, generation),
+            )
+            tx.execute(
+                "INSERT INTO projection_state (projection, generation, position, updated_at) "
+                "VALUES (?, ?, 0, ?)",
+                (name, generation, _now()),
+            )
+
+    def _switch(self, name: str, generation: int) -> None:
+        """Point the read model's views at `generation`, in one transaction."""
+        names = self.names(name, generation)
+        with self.store.transaction() as tx:
+            for table in names.tables:
+                tx.execute(f"DROP VIEW IF EXISTS {table}")
+                tx.execute(f"CREATE VIEW {table} AS SELECT * FROM {names.physical(table)}")  # noqa: S608 - names from our own .sql files
+            tx.execute("DELETE FROM projection_live WHERE projection = ?", (name,))
+            tx.execute(
+                "INSERT INTO projection_live (projection, generation) VALUES (?, ?)",
+                (name, generation),
+            )
+
+    def _drop_generation(self, name: str, generation: int) -> None:
+        names = self.names(name, generation)
+        with self.store.transaction() as tx:
+            for table in names.tables:
+                tx.execute(f"DROP TABLE IF EXISTS {names.physical(table)}")
+            tx.execute(
+                "DELETE FROM projection_state WHERE projection = ? AND generation = ?",
+                (name, generation),
+            )
+
+    def live_generation(self, name: str) -> int | None:
         rows = self.store.fetchall(
-            "SELECT position FROM projection_positions WHERE projection = ?", (name,)
+            "SELECT generation FROM projection_live WHERE projection = ?", (name,)
+        )
+        return int(rows[0]["generation"]) if rows else None
+
+    def position(self, name: str, generation: int | None = None) -> int:
+        generation = generation or self.live_generation(name) or 1
+        rows = self.store.fetchall(
+            "SELECT position FROM projection_state WHERE projection = ? AND generation = ?",
+            (name, generation),
         )
         return int(rows[0]["position"]) if rows else 0
 
     def status(self) -> list[Status]:
         head = self.recorder.max_notification_id() or 0
-        return [Status(name, self.position(name), head) for name in self.projections]
+        result = []
+        for name in self.projections:
+            generation = self.live_generation(name) or 1
+            result.append(Status(name, generation, self.position(name, generation), head))
+        return result
 
     # -- processing ---------------------------------------------------------------------------
 
-    def run_batch(self, name: str) -> int:
+    def run_batch(self, name: str, generation: int | None = None) -> int:
         """Apply the next batch of events to one projection; the number of events applied."""
         projection = self.projections[name]
-        start = self.position(name)
+        generation = generation or self.live_generation(name) or 1
+        start = self.position(name, generation)
         notifications = self.recorder.select_notifications(
             start=start, limit=self.batch_size, inclusive_of_start=False
         )
         if not notifications:
             return 0
+        topics = projection.topics
+        batch = [
+            (self.mapper.to_domain_event(n), n.id)
+            for n in notifications
+            if topics is None or n.topic in topics
+        ]
         with self.store.transaction() as tx:
-            for notification in notifications:
-                projection.apply(tx, self.mapper.to_domain_event(notification), notification.id)
-            self._save_position(tx, name, notifications[-1].id, start)
+            projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
+            self._save_position(tx, name, generation, notifications[-1].id, start)
         return len(notifications)
 
     @staticmethod
-    def _save_position(tx: Tx, name: str, position: int, expected: int) -> None:
+    def _save_position(tx: Tx, name: str, generation: int, position: int, expected: int) -> None:
         # Guarded by the expected old position, so two runners never both apply a batch.
         rows = tx.fetchall(
-            "SELECT position FROM projection_positions WHERE projection = ?", (name,)
+            "SELECT position FROM projection_state WHERE projection = ? AND generation = ?",
+            (name, generation),
         )
         current = int(rows[0]["position"]) if rows else 0
         if current != expected:
@@ -129,18 +264,11 @@ class Runner:
                 f"projection {name} moved from {expected} to {current} under this runner; "
                 "run one runner per projection"
             )
-        now = datetime.now(UTC).isoformat()
-        if rows:
-            tx.execute(
-                "UPDATE projection_positions SET position = ?, updated_at = ? WHERE projection = ?",
-                (position, now, name),
-            )
-        else:
-            tx.execute(
-                "INSERT INTO projection_positions (projection, position, updated_at) "
-                "VALUES (?, ?, ?)",
-                (name, position, now),
-            )
+        tx.execute(
+            "UPDATE projection_state SET position = ?, updated_at = ? "
+            "WHERE projection = ? AND generation = ?",
+            (position, _now(), name, generation),
+        )
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Apply every stored event to the named projections (all when None)."""
@@ -152,6 +280,41 @@ class Runner:
         with self._caught_up:
             self._caught_up.notify_all()
         return total
+
+    def rebuild(self, name: str, *, swap: bool = True) -> int:
+        """Fill a fresh generation from the first event; then (by default) switch to it.
+
+        Queries keep reading the live generation until the switch, which is one transaction.
+        Returns the new generation. With `swap=False` the new generation is left beside the
+        live one (for comparison) and the caller drops it with `discard()`.
+        """
+        live = self.live_generation(name) or 1
+        states = self.store.fetchall(
+            "SELECT MAX(generation) AS g FROM projection_state WHERE projection = ?", (name,)
+        )
+        new = max(live, int(states[0]["g"] or 0)) + 1
+        self._create_generation(name, new)
+        while self.run_batch(name, new):
+            pass
+        if swap:
+            with self._lock:
+                while self.run_batch(name, new):
+                    pass
+                self._switch(name, new)
+            self._drop_generation(name, live)
+        return new
+
+    def discard(self, name: str, generation: int) -> None:
+        if generation == self.live_generation(name):
+            raise ValueError(f"generation {generation} of {name} is live; rebuild instead")
+        self._drop_generation(name, generation)
+
+    def rows(self, name: str, table: str, generation: int | None = None) -> list[Row]:
+        """Every row of one table of a generation, in a stable order (for comparisons)."""
+        generation = generation or self.live_generation(name) or 1
+        physical = self.names(name, generation).physical(table)
+        rows = self.store.fetchall(f"SELECT * FROM {physical}")  # noqa: S608 - our own names
+        return sorted(rows, key=lambda r: [str(v) for v in r.values()])
 
     def wait_for(self, position: int, timeout: float, names: Sequence[str] | None = None) -> bool:
         """Wait until the named projections have reached `position`; False on timeout."""
@@ -167,26 +330,38 @@ class Runner:
             with self._caught_up:
                 self._caught_up.wait(min(remaining, 0.05))
 
-    # -- in-process background thread --------------------------------------------------------
+    # -- running: in-process thread or a process of its own ----------------------------------
 
     def wake(self) -> None:
         self._wake.set()
 
+    def run_forever(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        poll_seconds: float = 0.5,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Catch up, then poll for new events until stop() is called."""
+        while not self._stop.is_set():
+            try:
+                self.catch_up(names)
+            except Exception as error:
+                if on_error:
+                    on_error(error)
+                self._stop.wait(1.0)
+            self._wake.wait(poll_seconds)
+            self._wake.clear()
+
     def start(
         self, poll_seconds: float = 0.5, on_error: Callable[[Exception], None] | None = None
     ) -> None:
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.catch_up()
-                except Exception as error:
-                    if on_error:
-                        on_error(error)
-                    self._stop.wait(1.0)
-                self._wake.wait(poll_seconds)
-                self._wake.clear()
-
-        self._thread = threading.Thread(target=loop, name="projection-runner", daemon=True)
+        self._thread = threading.Thread(
+            target=self.run_forever,
+            kwargs={"poll_seconds": poll_seconds, "on_error": on_error},
+            name="projection-runner",
+            daemon=True,
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -194,3 +369,7 @@ class Runner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

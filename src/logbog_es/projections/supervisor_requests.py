@@ -14,6 +14,15 @@ from logbog_es.projections.store import ReadStore, Row, Tx
 
 class SupervisorRequests(Projection):
     name = "supervisor_requests"
+    topics = frozenset(
+        {
+            "logbog:Doctor.Registered",
+            "logbog:Programme.Started",
+            "logbog:Programme.AssessmentRequested",
+            "logbog:Programme.AssessmentDeclined",
+            "logbog:Programme.CompetencyApproved",
+        }
+    )
 
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         if isinstance(event, Doctor.Registered):

@@ -1,0 +1,166 @@
+"""The region register read model: every trainee of a region, for the secretariat."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from eventsourcing.domain import DomainEventProtocol
+
+from logbog_es.domain.department import Department
+from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.programme import Programme
+from logbog_es.projections.paging import Page, Sort, keyset_page
+from logbog_es.projections.runner import Projection
+from logbog_es.projections.store import ReadStore, Tx
+
+
+class RegionRegister(Projection):
+    name = "region_register"
+    topics = frozenset(
+        {
+            "logbog:Doctor.Registered",
+            "logbog:Department.Registered",
+            "logbog:Programme.Started",
+            "logbog:Programme.CurriculumVersionPinned",
+            "logbog:Programme.CurriculumVersionChanged",
+            "logbog:Programme.EmploymentAdded",
+        }
+    )
+
+    def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
+        if isinstance(event, Doctor.Registered):
+            tx.execute(
+                "INSERT INTO register_people (doctor_id, name, authorisation_id) VALUES (?, ?, ?)",
+                (str(event.originator_id), event.name, event.authorisation_id),
+            )
+        elif isinstance(event, Department.Registered):
+            tx.execute(
+                "INSERT INTO register_departments (department_id, name) VALUES (?, ?)",
+                (str(event.originator_id), event.name),
+            )
+        elif isinstance(event, Programme.Started):
+            tx.execute(
+                "INSERT INTO register_programmes (programme_id, region, trainee_id, trainee_name, "
+                "authorisation_id, specialty_code, stage, hiring_date, curriculum_label) "
+                "SELECT ?, ?, doctor_id, name, authorisation_id, ?, ?, ?, '' FROM register_people "
+                "WHERE doctor_id = ?",
+                (
+                    str(event.originator_id),
+                    event.region,
+                    event.specialty_code,
+                    event.stage,
+                    event.hiring_date.isoformat(),
+                    str(event.doctor_id),
+                ),
+            )
+        elif isinstance(
+            event, Programme.CurriculumVersionPinned | Programme.CurriculumVersionChanged
+        ):
+            tx.execute(
+                "UPDATE register_programmes SET curriculum_label = ? WHERE programme_id = ?",
+                (event.label, str(event.originator_id)),
+            )
+        elif isinstance(event, Programme.EmploymentAdded):
+            tx.execute(
+                "INSERT INTO register_employments (employment_id, programme_id, department_id, "
+                "department_name, start_date, end_date) "
+                "SELECT ?, ?, department_id, name, ?, ? FROM register_departments "
+                "WHERE department_id = ?",
+                (
+                    str(event.employment_id),
+                    str(event.originator_id),
+                    event.start.isoformat(),
+                    event.end.isoformat(),
+                    str(event.department_id),
+                ),
+            )
+
+
+STATUSES = ("not_started", "active", "ended")
+FLAGS = ("ends_soon_unapproved", "all_approved")
+SORTS = {
+    "trainee_name": "trainee_name",
+    "hiring_date": "hiring_date",
+    "current_end": "current_end",
+    "specialty": "specialty_code",
+}
+
+
+def register(
+    store: ReadStore,
+    region: str,
+    *,
+    today: date,
+    specialty_code: str | None = None,
+    stage: str | None = None,
+    status: str | None = None,
+    department_id: str | None = None,
+    flag: str | None = None,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+) -> Page:
+    """The region's programmes with status, current department, progress and flags.
+
+    `ends_soon_unapproved`: the current employment ends within 60 days while competencies are
+    still unapproved. `all_approved`: every competency and course of the pinned version is done
+    (readiness for STPS also needs time attestations: see the readiness endpoint).
+    """
+    now = today.isoformat()
+    soon = (today + timedelta(days=60)).isoformat()
+    base = (
+        "SELECT r.programme_id, r.trainee_id, r.trainee_name, r.authorisation_id, "
+        "r.specialty_code, r.stage, r.hiring_date, r.curriculum_label, "
+        "(SELECT MIN(start_date) FROM register_employments e "
+        " WHERE e.programme_id = r.programme_id) AS first_start, "
+        "(SELECT MAX(end_date) FROM register_employments e "
+        " WHERE e.programme_id = r.programme_id) AS last_end, "
+        "c.department_id AS current_department_id, c.department_name AS current_department, "
+        "c.end_date AS current_end, "
+        "COALESCE(p.competencies_approved, 0) AS competencies_approved, "
+        "COALESCE(p.competencies_total, 0) AS competencies_total, "
+        "COALESCE(p.courses_done, 0) AS courses_done, "
+        "COALESCE(p.courses_total, 0) AS courses_total "
+        "FROM register_programmes r "
+        "LEFT JOIN register_employments c ON c.programme_id = r.programme_id "
+        "AND c.start_date <= ? AND c.end_date >= ? "
+        "LEFT JOIN progress_programmes p ON p.programme_id = r.programme_id "
+        "WHERE r.region = ?"
+    )
+    base_params: list[Any] = [now, now, region]
+    flagged = (
+        "SELECT *, CASE WHEN first_start IS NULL OR first_start > ? THEN 'not_started' "  # noqa: S608
+        "WHEN last_end < ? THEN 'ended' ELSE 'active' END AS status, "
+        "CASE WHEN current_end IS NOT NULL AND current_end <= ? "
+        "AND competencies_approved < competencies_total THEN 1 ELSE 0 END "
+        "AS ends_soon_unapproved, "
+        "CASE WHEN competencies_total > 0 AND competencies_approved = competencies_total "
+        "AND courses_done = courses_total THEN 1 ELSE 0 END AS all_approved "
+        f"FROM ({base}) b"
+    )
+    params = [now, now, soon, *base_params]
+    where = ["1 = 1"]
+    where_params: list[Any] = []
+    for column, value in (
+        ("specialty_code", specialty_code),
+        ("stage", stage),
+        ("status", status),
+        ("current_department_id", department_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            where_params.append(value)
+    if flag is not None:
+        where.append(f"{flag} = 1")  # flag is one of FLAGS, checked by the caller
+    return keyset_page(
+        store,
+        flagged,
+        params,
+        where=" AND ".join(where),
+        where_params=where_params,
+        sort=sort,
+        tiebreak="programme_id",
+        cursor=cursor,
+        limit=limit,
+    )
