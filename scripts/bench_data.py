@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from logbog_es.application import Logbog
 from logbog_es.domain.base import LogbogAggregate, Meta

@@ -24,10 +24,9 @@ import structlog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_data import fill  # noqa: E402
-
-from logbog_es.bootstrap import bootstrap  # noqa: E402
-from logbog_es.settings import Settings, Storage  # noqa: E402
+from bench_data import fill
+from logbog_es.bootstrap import bootstrap
+from logbog_es.settings import Settings, Storage
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
