@@ -20,24 +20,32 @@ import structlog
 from logbog_es.application import Logbog
 from logbog_es.commands import (
     AppointUao,
+    ApproveCompetency,
+    AttestEmploymentTime,
     ChangeCurriculumVersion,
+    ChangeEmploymentFraction,
     DeclineAssessment,
     EndUaoAppointment,
+    ExtendEmployment,
     GrantStaff,
     GrantSupervisorAccess,
+    RecordAbsence,
+    RecordCourseCompletion,
     RegisterPriorAttestation,
     RevokeStaff,
     RevokeSupervisorAccess,
+    SubmitDocumentation,
     VerifyPriorAttestation,
     WithdrawApproval,
 )
 from logbog_es.demo import load_demo
+from logbog_es.domain.base import Meta, stable_id
 from logbog_es.domain.curriculum import curriculum_id
 from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from logbog_es.domain.policy import Actor
 from logbog_es.domain.registry import event_classes
-from logbog_es.domain.values import Stage
+from logbog_es.domain.values import Capacity, Stage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "events"
 
@@ -108,7 +116,103 @@ def sample_store() -> Logbog:
     attestation = next(iter(app.repository.get(sofie).prior_attestations))
     del registered
     app.execute(VerifyPriorAttestation(programme_id=sofie, attestation_id=attestation), uao)
+    _time_and_submission(app)
     return app
+
+
+def _time_and_submission(app: Logbog) -> None:
+    """Mads's KBU (2024-02-01 to 2025-01-31): time, attestations, submission, a supplement."""
+    nord = app.resolve_actor("demo-sekretariat-nord")
+    mads = app.repository.get(doctor_id("DM002")).programmes[0].programme_id
+    rhv = department_id("RHV-MED")
+    app.execute(
+        AppointUao(department_id=rhv, doctor_id=doctor_id("DM004"), start=date(2024, 1, 1)), nord
+    )
+    uao = app.resolve_actor(str(doctor_id("DM004")))
+    tutor = app.resolve_actor(str(doctor_id("DM006")))
+    first, second = app.repository.get(mads).employments
+    app.execute(
+        RecordAbsence.model_validate(
+            {
+                "programme_id": mads,
+                "employment_id": first.employment_id,
+                "kind": "sickness",
+                "first_day": "2024-03-04",
+                "last_day": "2024-03-08",
+            }
+        ),
+        uao,
+    )
+    app.execute(
+        ChangeEmploymentFraction.model_validate(
+            {
+                "programme_id": mads,
+                "employment_id": second.employment_id,
+                "from_date": "2024-11-01",
+                "percent": 80,
+            }
+        ),
+        nord,
+    )
+    app.execute(
+        ExtendEmployment.model_validate(
+            {
+                "programme_id": mads,
+                "employment_id": second.employment_id,
+                "new_end": "2025-02-28",
+                "reason": "Deltid 80 % fra november",
+            }
+        ),
+        nord,
+    )
+    for number in range(1, 6):
+        app.execute(
+            ApproveCompetency.model_validate(
+                {
+                    "programme_id": mads,
+                    "competency_code": f"KBU-{number}",
+                    "method": "structured_conversation" if number != 2 else "case_based_discussion",
+                    "assessed_on": f"2024-0{number + 1}-1{number}",
+                }
+            ),
+            uao,
+        )
+    for course in ("KBU-K1", "KBU-K2", "KBU-K3"):
+        app.execute(
+            RecordCourseCompletion.model_validate(
+                {
+                    "programme_id": mads,
+                    "course_code": course,
+                    "completed_on": "2024-06-03",
+                    "days": 2,
+                    "evidence_ref": "Kursusbevis",
+                }
+            ),
+            nord,
+        )
+    app.execute(AttestEmploymentTime(programme_id=mads, employment_id=first.employment_id), uao)
+    app.execute(AttestEmploymentTime(programme_id=mads, employment_id=second.employment_id), tutor)
+    trainee = app.resolve_actor(str(doctor_id("DM002")))
+    result = app.execute(
+        SubmitDocumentation.model_validate({"programme_id": mads, "kind": "independent-practice"}),
+        trainee,
+    )
+    # A supplement can only follow a later attestation; record one directly for its fixture.
+    submission = app.repository.get(result.events[0].stream_id)
+    submission.supplement(
+        supplement_id=stable_id("supplement", "fixture"),
+        submitted_on=date(2026, 6, 15),
+        package={
+            "format": 1,
+            "kind": "supplement",
+            "supplements": str(submission.id),
+            "submitted_on": "2026-06-15",
+            "employments": [],
+        },
+        sources={},
+        meta=Meta("fixture", Capacity.TRAINEE, "fixture-supplement"),
+    )
+    app.save(submission)
 
 
 def main() -> int:

@@ -24,6 +24,7 @@ from logbog_es.projections.programme_progress import ProgrammeProgress
 from logbog_es.projections.region_register import RegionRegister
 from logbog_es.projections.runner import Projection, Runner
 from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
+from logbog_es.projections.submissions import Submissions
 from logbog_es.projections.supervisor_requests import SupervisorRequests
 from logbog_es.settings import Settings, Storage
 from logbog_es.tokens import TokenVerifier
@@ -37,6 +38,7 @@ def all_projections() -> list[Projection]:
         ProgrammeProgress(),
         DepartmentOverview(),
         RegionRegister(),
+        Submissions(),
     ]
 
 

@@ -259,5 +259,45 @@ def projections_rebuild(
         container.close()
 
 
+@cli.command()
+def dossier(
+    submission_id: Annotated[str, typer.Argument(help="The submission's id.")],
+    pdf: Annotated[str | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
+) -> None:
+    """Show a submitted package's hash and whether it is reproducible; optionally write its PDF."""
+    from uuid import UUID
+
+    from logbog_es import dossier_pdf
+    from logbog_es.api.routes_dossier import submission_body
+    from logbog_es.application import queries
+    from logbog_es.domain.errors import LogbogError
+    from logbog_es.domain.policy import Actor
+
+    container = _container_for_projections()
+    try:
+        try:
+            view = queries.read_submission(
+                container.app, Actor(subject="operator:cli", operator=True), UUID(submission_id)
+            )
+        except (LogbogError, ValueError) as error:
+            print(getattr(error, "message", str(error)), file=sys.stderr)
+            raise typer.Exit(1) from error
+        body = submission_body(view)
+        print(f"submission {submission_id}: {body['kind']} submitted {body['submitted_on']}")
+        print(
+            f"sha256 {body['sha256']}; rebuilt from the events: "
+            + ("identical" if view.reproducible else "DIFFERENT")
+        )
+        if pdf:
+            from pathlib import Path
+
+            Path(pdf).write_bytes(dossier_pdf.render(body))
+            print(f"wrote {pdf}")
+        if not view.reproducible:
+            raise typer.Exit(1)
+    finally:
+        container.close()
+
+
 def main() -> None:
     cli()

@@ -11,7 +11,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from logbog_es import __version__
-from logbog_es.api import problems, routes_commands, routes_queries, routes_readmodels
+from logbog_es.api import (
+    problems,
+    routes_commands,
+    routes_dossier,
+    routes_queries,
+    routes_readmodels,
+)
 from logbog_es.api.schemas import Health
 from logbog_es.bootstrap import Container
 
@@ -86,4 +92,5 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     app.include_router(routes_commands.router)
     app.include_router(routes_queries.router)
     app.include_router(routes_readmodels.router)
+    app.include_router(routes_dossier.router)
     return app

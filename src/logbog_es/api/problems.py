@@ -80,7 +80,7 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(LogbogError)
     def domain_error(_request: Request, error: LogbogError) -> JSONResponse:
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = dict(error.extra)
         if error.field:
             extra["errors"] = [{"field": error.field, "message": error.message}]
         return problem(error.status, error.message, error.code, **extra)

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from logbog_es.application.app import Logbog
+from logbog_es.application.dossier import introduction_of, regenerate, regenerate_supplement
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.errors import NotAllowed, NotFound
 from logbog_es.domain.policy import (
     Action,
     Actor,
@@ -23,7 +25,9 @@ from logbog_es.domain.policy import (
     supervised_trainees,
 )
 from logbog_es.domain.programme import Programme
-from logbog_es.domain.values import Capacity, Region
+from logbog_es.domain.readiness import Readiness, SubmissionKind, readiness
+from logbog_es.domain.submission import Submission
+from logbog_es.domain.values import Capacity, Region, StaffRole
 
 #: The policy action behind each command, for `GET /me`.
 COMMAND_ACTIONS: dict[str, Action] = {
@@ -48,6 +52,12 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "record-course-completion": Action.RECORD_COURSE_COMPLETION,
     "register-prior-attestation": Action.REGISTER_PRIOR_ATTESTATION,
     "verify-prior-attestation": Action.VERIFY_PRIOR_ATTESTATION,
+    "record-absence": Action.RECORD_ABSENCE,
+    "change-employment-fraction": Action.CHANGE_EMPLOYMENT_FRACTION,
+    "extend-employment": Action.EXTEND_EMPLOYMENT,
+    "attest-employment-time": Action.ATTEST_EMPLOYMENT_TIME,
+    "submit-documentation": Action.SUBMIT_DOCUMENTATION,
+    "submit-supplementary-documentation": Action.SUBMIT_DOCUMENTATION,
 }
 
 
@@ -58,6 +68,8 @@ class DoctorView:
 
 
 UAO_COMMANDS = (
+    "record-absence",
+    "attest-employment-time",
     "grant-supervisor-access",
     "revoke-supervisor-access",
     "approve-competency",
@@ -173,3 +185,62 @@ def read_department_view(app: Logbog, actor: Actor, department_id: UUID) -> Depa
     if capacity is Capacity.SUPERVISOR:
         return DepartmentView(department, supervised_trainees(actor, rosters, today))
     return DepartmentView(department, None)
+
+
+def read_readiness(
+    app: Logbog, actor: Actor, programme_id: UUID, kind: SubmissionKind
+) -> Readiness:
+    """R8/R11: what is still missing, for whoever may read the programme."""
+    programme = read_programme(app, actor, programme_id)
+    curriculum = read_curriculum(app, programme.curriculum_id)
+    doctor = app.load(
+        Doctor, programme.doctor_id, message="doctor.unknown", doctor_id=programme.doctor_id
+    )
+    introduction = introduction_of(app, doctor, programme)
+    return readiness(
+        kind, programme, curriculum, app.today(), has_introduction=introduction is not None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    submission: Submission
+    reproducible: bool  # the package rebuilt from the events has the stored hash
+
+
+def read_submission(app: Logbog, actor: Actor, submission_id: UUID) -> SubmissionView:
+    submission = app.find(Submission, submission_id)
+    if submission is None:
+        raise NotFound("dossier.unknown", submission_id=submission_id)
+    programme = app.load(
+        Programme,
+        submission.programme_id,
+        message="programme.unknown",
+        programme_id=submission.programme_id,
+    )
+    require(
+        actor,
+        Action.READ_SUBMISSION,
+        Target(doctor_id=submission.doctor_id, region=programme.region),
+        app.today(),
+    )
+    _, digest = regenerate(app, submission)
+    reproducible = digest == submission.sha256 and all(
+        regenerate_supplement(app, submission, i)[1] == s["sha256"]
+        for i, s in enumerate(submission.supplements)
+    )
+    return SubmissionView(submission, reproducible)
+
+
+def submission_filter(actor: Actor) -> tuple[str | None, list[str] | None]:
+    """Which submissions `actor` may list: (doctor id or None, regions or None for all)."""
+    if actor.holds(StaffRole.AUDITOR):
+        return None, None
+    regions = sorted(r.value for r in actor.secretariat_regions())
+    if regions:
+        return None, regions
+    if actor.doctor_id is not None:
+        return str(actor.doctor_id), None
+    raise NotAllowed(
+        "auth.read_submission", action=Action.READ_SUBMISSION.value, actor=actor.describe()
+    )

@@ -13,6 +13,7 @@ from logbog_es.commands.access import (
     RevokeSupervisorAccess,
 )
 from logbog_es.commands.base import Command
+from logbog_es.commands.dossier import SubmitDocumentation, SubmitSupplementaryDocumentation
 from logbog_es.commands.logbook import (
     ApproveCompetency,
     DeclineAssessment,
@@ -35,6 +36,12 @@ from logbog_es.commands.reference import (
     RegisterDepartment,
     RegisterSpecialty,
     RetireSpecialty,
+)
+from logbog_es.commands.time import (
+    AttestEmploymentTime,
+    ChangeEmploymentFraction,
+    ExtendEmployment,
+    RecordAbsence,
 )
 
 COMMANDS: dict[str, type[Command]] = {
@@ -61,6 +68,12 @@ COMMANDS: dict[str, type[Command]] = {
         RecordCourseCompletion,
         RegisterPriorAttestation,
         VerifyPriorAttestation,
+        RecordAbsence,
+        ChangeEmploymentFraction,
+        ExtendEmployment,
+        AttestEmploymentTime,
+        SubmitDocumentation,
+        SubmitSupplementaryDocumentation,
     )
 }
 
@@ -69,13 +82,17 @@ __all__ = [
     "AddEmployment",
     "AppointUao",
     "ApproveCompetency",
+    "AttestEmploymentTime",
     "ChangeCurriculumVersion",
+    "ChangeEmploymentFraction",
     "Command",
     "DeclineAssessment",
     "EndUaoAppointment",
+    "ExtendEmployment",
     "GrantStaff",
     "GrantSupervisorAccess",
     "PublishCurriculum",
+    "RecordAbsence",
     "RecordCourseCompletion",
     "RegisterDepartment",
     "RegisterDoctor",
@@ -86,6 +103,8 @@ __all__ = [
     "RevokeStaff",
     "RevokeSupervisorAccess",
     "StartProgramme",
+    "SubmitDocumentation",
+    "SubmitSupplementaryDocumentation",
     "VerifyPriorAttestation",
     "WithdrawApproval",
 ]

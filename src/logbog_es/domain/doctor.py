@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -130,6 +130,21 @@ class Doctor(LogbogAggregate):
             )
             aggregate.employments = (*aggregate.employments, booked)
 
+    class EmploymentExtended(Event):
+        """The doctor's side of an extended employment (its days run longer)."""
+
+        TOPIC = "logbog:Doctor.EmploymentExtended"
+        employment_id: UUID
+        new_end: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.employments = tuple(
+                replace(b, period=replace(b.period, end=self.new_end))
+                if b.period.employment_id == self.employment_id
+                else b
+                for b in aggregate.employments
+            )
+
     class TraineeAccessGranted(Event):
         """R3: access from the first working day of the first employment, for all programmes."""
 
@@ -203,3 +218,11 @@ class Doctor(LogbogAggregate):
     def has_trainee_access(self, day: date) -> bool:
         """R3: from the first working day of the first employment, and for good."""
         return self.access_from is not None and self.access_from <= day
+
+    def extend_booking(self, employment_id: UUID, new_end: date, meta: Meta) -> None:
+        self._record(
+            self.EmploymentExtended,
+            meta.effective(new_end),
+            employment_id=employment_id,
+            new_end=new_end,
+        )

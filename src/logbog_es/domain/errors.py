@@ -25,10 +25,19 @@ class LogbogError(Exception):
 
     status: int = 400
 
-    def __init__(self, code: str, /, *, field: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        code: str,
+        /,
+        *,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
         self.code = code
         self.field = field
         self.params = params
+        self.extra = extra or {}  # machine-readable detail for the problem body
         super().__init__(self.message)
 
     @property

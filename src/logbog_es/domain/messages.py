@@ -131,6 +131,10 @@ MESSAGES: dict[str, str] = {
         "only the department's UAO/tutor, its supervisors or the secretariat of its region may "
         "{action}; you act as {actor}"
     ),
+    "auth.read_submission": (
+        "only the trainee who submitted, STPS caseworkers and the region's secretariat may "
+        "{action}; you act as {actor}"
+    ),
     "auth.uao_only": (
         "only the UAO/tutor of the department, holding the appointment on the day, may {action}; "
         "you act as {actor}"
@@ -217,6 +221,49 @@ MESSAGES: dict[str, str] = {
     ),
     "logbook.no_attestation": "no prior attestation {attestation_id} in this programme",
     "logbook.attestation_verified": "the attestation was already verified on {on}",
+    # Training time (R5, R6, R7, R9).
+    "time.no_employment": "no employment {employment_id} in this programme",
+    "time.absence_order": "the last day {last} is before the first day {first}",
+    "time.absence_outside": (
+        "the absence must lie within the employment ({start} to {end}); record it on the "
+        "employment it belongs to"
+    ),
+    "time.absence_overlap": "it overlaps absence already recorded from {first} to {last}",
+    "time.already_attested": (
+        "the employment's time was already attested on {on}; nothing about its time can change"
+    ),
+    "time.fraction_not_first": (
+        "part time changes on the 1st of a month; {value} is not, use {suggestion}"
+    ),
+    "time.fraction_range": (
+        "part time is allowed down to 50 % of full time (R5); give 50-100, not {value:g}"
+    ),
+    "time.fraction_outside": "the date must lie within the employment ({start} to {end})",
+    "time.fraction_input": (
+        "give either percent, or hours_per_week with full_time_hours_per_week; not both"
+    ),
+    "time.extension_not_later": "the new end {new_end} is not after the current end {end}",
+    "time.extension_overlap": (
+        "extending to {new_end} would overlap the employment from {other_start} "
+        "(employment {other_id}); later employments must move first"
+    ),
+    "time.attest_too_early": (
+        "a time attestation is issued at the earliest on the first day of the employment's last "
+        "month (R7): {earliest}"
+    ),
+    "time.extension_missing": (
+        "the {why}, so the employment must run until at least {required_end}, but it ends "
+        "{end}; the secretariat records the extension first (extend-employment)"
+    ),
+    # Documentation for STPS (R8, R11).
+    "dossier.not_ready": (
+        "the documentation for {kind} is not complete: {summary}; see `missing` for each item "
+        "(GET /programmes/{{id}}/readiness shows the same list)"
+    ),
+    "dossier.nothing_new": (
+        "no time attestation has been issued since the submission; nothing to supplement"
+    ),
+    "dossier.unknown": "no submission with id {submission_id}",
     # Queries.
     "query.sort": "{detail}",
     "query.cursor": "the cursor is not one this API returned; start again without it",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from logbog_es.domain.access import DepartmentAccess
@@ -41,6 +42,12 @@ class Action(StrEnum):
     RECORD_COURSE_COMPLETION = "record a course completion"
     REGISTER_PRIOR_ATTESTATION = "register a prior attestation"
     VERIFY_PRIOR_ATTESTATION = "verify a prior attestation"
+    RECORD_ABSENCE = "record absence"
+    CHANGE_EMPLOYMENT_FRACTION = "change an employment's part time"
+    EXTEND_EMPLOYMENT = "extend an employment"
+    ATTEST_EMPLOYMENT_TIME = "attest an employment's time"
+    SUBMIT_DOCUMENTATION = "submit documentation to STPS"
+    READ_SUBMISSION = "read submitted documentation"
     READ_DOCTOR = "read a doctor's profile"
     READ_PROGRAMME = "read a programme"
     READ_REGION_REGISTER = "read a region's register"
@@ -101,7 +108,7 @@ class Allowed:
 @dataclass(frozen=True, slots=True)
 class Refused:
     code: str
-    params: dict[str, str]
+    params: dict[str, Any]
 
 
 Decision = Allowed | Refused
@@ -118,14 +125,21 @@ _REGIONAL_SECRETARIAT_ACTIONS = {
     Action.CHANGE_CURRICULUM_VERSION,
     Action.APPOINT_UAO,
     Action.END_UAO_APPOINTMENT,
+    Action.CHANGE_EMPLOYMENT_FRACTION,
+    Action.EXTEND_EMPLOYMENT,
 }
 _UAO_OF_DEPARTMENT_ACTIONS = {
+    Action.ATTEST_EMPLOYMENT_TIME,
     Action.GRANT_SUPERVISOR_ACCESS,
     Action.REVOKE_SUPERVISOR_ACCESS,
     Action.WITHDRAW_APPROVAL,
     Action.VERIFY_PRIOR_ATTESTATION,
 }
-_TRAINEE_ACTIONS = {Action.REQUEST_ASSESSMENT, Action.REGISTER_PRIOR_ATTESTATION}
+_TRAINEE_ACTIONS = {
+    Action.REQUEST_ASSESSMENT,
+    Action.REGISTER_PRIOR_ATTESTATION,
+    Action.SUBMIT_DOCUMENTATION,
+}
 
 
 def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
@@ -156,7 +170,9 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         if actor.doctor_id is not None and actor.doctor_id == target.addressed_to:
             return Allowed(Capacity.SUPERVISOR)
         return _uao_of_department(actor, target, on, who)
-    if action is Action.RECORD_COURSE_COMPLETION:
+    if action is Action.READ_SUBMISSION:
+        return _read_submission(actor, target, on, who)
+    if action in (Action.RECORD_COURSE_COMPLETION, Action.RECORD_ABSENCE):
         if target.region is not None and target.region in actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
         return _uao_of_department(actor, target, on, who)
@@ -276,6 +292,20 @@ def _read_department(actor: Actor, target: Target, on: date, who: dict[str, str]
     ):
         return Allowed(Capacity.SUPERVISOR)
     return Refused("auth.read_department", who)
+
+
+def _read_submission(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:
+    """The trainee who submitted, STPS caseworkers (auditors), and the region's secretariat."""
+    del on
+    if actor.operator:
+        return Allowed(Capacity.OPERATOR)
+    if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
+        return Allowed(Capacity.TRAINEE)
+    if actor.holds(StaffRole.AUDITOR):
+        return Allowed(Capacity.AUDITOR)
+    if target.region is not None and target.region in actor.secretariat_regions():
+        return Allowed(Capacity.SECRETARIAT)
+    return Refused("auth.read_submission", who)
 
 
 def supervised_trainees(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -23,6 +24,13 @@ from logbog_es.domain.logbook import (
     RequestStatus,
 )
 from logbog_es.domain.specialty import CurriculumRef
+from logbog_es.domain.training_time import (
+    Absence,
+    AbsenceKind,
+    FractionChange,
+    TimeReport,
+    report,
+)
 from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage, check_text
 
 if TYPE_CHECKING:
@@ -47,6 +55,16 @@ class Period:
 
     def overlaps(self, start: date, end: date) -> bool:
         return self.start <= end and start <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class TimeAttestation:
+    """R7: attestation for tidsmæssigt gennemført uddannelseselement."""
+
+    employment_id: UUID
+    attested_by: UUID
+    capacity: Capacity
+    attested_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +145,10 @@ class Programme(LogbogAggregate):
         approvals: tuple[Approval, ...]
         courses: dict[str, CourseCompletion]
         prior_attestations: dict[UUID, PriorAttestation]
+        nominal_ends: dict[UUID, date]
+        fraction_changes: dict[UUID, tuple[FractionChange, ...]]
+        absences: dict[UUID, tuple[Absence, ...]]
+        time_attestations: dict[UUID, TimeAttestation]
 
     class Started(Created):
         TOPIC = "logbog:Programme.Started"
@@ -147,6 +169,10 @@ class Programme(LogbogAggregate):
             aggregate.approvals = ()
             aggregate.courses = {}
             aggregate.prior_attestations = {}
+            aggregate.nominal_ends = {}
+            aggregate.fraction_changes = {}
+            aggregate.absences = {}
+            aggregate.time_attestations = {}
 
     class CurriculumVersionPinned(Event):
         """R1: the version in effect on the hiring date, pinned when the programme starts."""
@@ -188,6 +214,9 @@ class Programme(LogbogAggregate):
             aggregate.employments = tuple(
                 sorted((*aggregate.employments, new), key=lambda e: e.start)
             )
+            aggregate.nominal_ends[self.employment_id] = self.end
+            aggregate.fraction_changes[self.employment_id] = ()
+            aggregate.absences[self.employment_id] = ()
 
     class AssessmentRequested(Event):
         TOPIC = "logbog:Programme.AssessmentRequested"
@@ -308,6 +337,69 @@ class Programme(LogbogAggregate):
             old = aggregate.prior_attestations[self.attestation_id]
             aggregate.prior_attestations[self.attestation_id] = replace(
                 old, verified_by=self.verified_by, verified_on=self.verified_on
+            )
+
+    class AbsenceRecorded(Event):
+        """R6: absence within an employment (sickness counts calendar days)."""
+
+        TOPIC = "logbog:Programme.AbsenceRecorded"
+        absence_id: UUID
+        employment_id: UUID
+        kind: str
+        first_day: date
+        last_day: date
+
+        def apply(self, aggregate: Any) -> None:
+            absence = Absence(
+                self.absence_id, AbsenceKind(self.kind), self.first_day, self.last_day
+            )
+            current = aggregate.absences[self.employment_id]
+            aggregate.absences[self.employment_id] = (*current, absence)
+
+    class EmploymentFractionChanged(Event):
+        """R5: from the 1st of a month the employment runs at numerator/denominator of full time."""
+
+        TOPIC = "logbog:Programme.EmploymentFractionChanged"
+        employment_id: UUID
+        from_date: date
+        numerator: int
+        denominator: int
+
+        def apply(self, aggregate: Any) -> None:
+            change = FractionChange(self.from_date, Fraction(self.numerator, self.denominator))
+            current = aggregate.fraction_changes[self.employment_id]
+            aggregate.fraction_changes[self.employment_id] = (*current, change)
+
+    class EmploymentExtended(Event):
+        """The secretariat records the extension the rules require (R5, R6)."""
+
+        TOPIC = "logbog:Programme.EmploymentExtended"
+        employment_id: UUID
+        new_end: date
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.employments = tuple(
+                replace(e, end=self.new_end) if e.employment_id == self.employment_id else e
+                for e in aggregate.employments
+            )
+
+    class EmploymentTimeAttested(Event):
+        """R7: the UAO/tutor attests that the employment's time was completed."""
+
+        TOPIC = "logbog:Programme.EmploymentTimeAttested"
+        employment_id: UUID
+        attested_by: UUID
+        attested_on: date
+        absence_days: int
+        required_end: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.time_attestations[self.employment_id] = TimeAttestation(
+                self.employment_id,
+                self.attested_by,
+                Capacity(self.actor_capacity),
+                self.attested_on,
             )
 
     @classmethod
@@ -651,6 +743,172 @@ class Programme(LogbogAggregate):
             attestation_id=attestation_id,
             verified_by=verified_by,
             verified_on=today,
+        )
+
+    # -- training time (R5, R6, R7, R9) --------------------------------------------------------
+
+    def employment(self, employment_id: UUID) -> Employment:
+        for employment in self.employments:
+            if employment.employment_id == employment_id:
+                return employment
+        raise NotFound("time.no_employment", employment_id=employment_id)
+
+    def time_report(self, employment_id: UUID, today: date) -> TimeReport:
+        employment = self.employment(employment_id)
+        return report(
+            start=employment.start,
+            nominal_end=self.nominal_ends[employment_id],
+            recorded_end=employment.end,
+            initial=Fraction(employment.percent, 100),
+            changes=self.fraction_changes[employment_id],
+            absences=self.absences[employment_id],
+            today=today,
+        )
+
+    def record_absence(
+        self,
+        *,
+        absence_id: UUID,
+        employment_id: UUID,
+        kind: AbsenceKind,
+        first_day: date,
+        last_day: date,
+        meta: Meta,
+    ) -> None:
+        employment = self.employment(employment_id)
+        if last_day < first_day:
+            raise InvalidInput(
+                "time.absence_order", field="last_day", first=first_day, last=last_day
+            )
+        if first_day < employment.start or last_day > employment.end:
+            raise InvalidInput(
+                "time.absence_outside",
+                field="first_day",
+                start=employment.start,
+                end=employment.end,
+            )
+        for other in self.absences[employment_id]:
+            if other.first_day <= last_day and first_day <= other.last_day:
+                raise Conflict("time.absence_overlap", first=other.first_day, last=other.last_day)
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+        self._record(
+            self.AbsenceRecorded,
+            meta.effective(first_day),
+            absence_id=absence_id,
+            employment_id=employment_id,
+            kind=kind.value,
+            first_day=first_day,
+            last_day=last_day,
+        )
+
+    def change_fraction(
+        self, *, employment_id: UUID, from_date: date, fraction: Fraction, meta: Meta
+    ) -> None:
+        """R5 (50-100 %) from the 1st of a month (R9)."""
+        employment = self.employment(employment_id)
+        if from_date.day != 1:
+            raise InvalidInput(
+                "time.fraction_not_first",
+                field="from_date",
+                value=from_date,
+                suggestion=next_first_of_month(from_date),
+            )
+        if not Fraction(1, 2) <= fraction <= 1:
+            raise InvalidInput("time.fraction_range", field="percent", value=float(fraction * 100))
+        if not employment.start <= from_date <= employment.end:
+            raise InvalidInput(
+                "time.fraction_outside",
+                field="from_date",
+                start=employment.start,
+                end=employment.end,
+            )
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+        self._record(
+            self.EmploymentFractionChanged,
+            meta.effective(from_date),
+            employment_id=employment_id,
+            from_date=from_date,
+            numerator=fraction.numerator,
+            denominator=fraction.denominator,
+        )
+
+    def extend(
+        self,
+        *,
+        employment_id: UUID,
+        new_end: date,
+        reason: str,
+        others: tuple[Period, ...],
+        meta: Meta,
+    ) -> Employment:
+        employment = self.employment(employment_id)
+        if new_end <= employment.end:
+            raise InvalidInput(
+                "time.extension_not_later", field="new_end", new_end=new_end, end=employment.end
+            )
+        for other in (
+            *(e.period for e in self.employments if e.employment_id != employment_id),
+            *others,
+        ):
+            if other.overlaps(employment.start, new_end):
+                raise Conflict(
+                    "time.extension_overlap",
+                    new_end=new_end,
+                    other_start=other.start,
+                    other_id=other.employment_id,
+                )
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+        self._record(
+            self.EmploymentExtended,
+            meta.effective(new_end),
+            employment_id=employment_id,
+            new_end=new_end,
+            reason=check_text(reason, "reason", max_length=2000),
+        )
+        return self.employment(employment_id)
+
+    def attest_time(
+        self, *, employment_id: UUID, attested_by: UUID, today: date, meta: Meta
+    ) -> None:
+        """R7: not before the first day of the employment's last month, nor while an extension
+        the rules require is missing."""
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+        time = self.time_report(employment_id, today)
+        if today < time.last_month_starts:
+            raise Conflict("time.attest_too_early", earliest=time.last_month_starts)
+        if time.extension_missing:
+            why = (
+                f"absence of {time.absence_days} days exceeds 10 % "
+                f"({float(time.absence_threshold):g} days on the 30/360 model)"
+                if time.absence_exceeds
+                else "part time extends it"
+            )
+            raise Conflict(
+                "time.extension_missing",
+                why=why,
+                required_end=time.required_end,
+                end=time.recorded_end,
+            )
+        self._record(
+            self.EmploymentTimeAttested,
+            meta,
+            employment_id=employment_id,
+            attested_by=attested_by,
+            attested_on=today,
+            absence_days=time.absence_days,
+            required_end=time.required_end,
         )
 
 

@@ -11,6 +11,7 @@ from logbog_es.domain import (
     receipt,
     specialty,
     staff,
+    submission,
 )
 from logbog_es.domain.base import LogbogAggregate
 
@@ -23,6 +24,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     staff.StaffMember,
     receipt.CommandReceipt,
     access.DepartmentAccess,
+    submission.Submission,
 )
 
 
