@@ -56,7 +56,10 @@ def fixture_path(topic: str, class_version: int) -> Path:
 
 def sample_store() -> Logbog:
     """An in-memory store in which every event class occurs at least once."""
-    app = Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, today=lambda: date(2026, 6, 15))
+    app = Logbog(
+        env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
+        today=lambda: date(2026, 6, 15),
+    )
     load_demo(app)
     operator = Actor(subject="operator:fixtures", operator=True)
     app.execute(GrantStaff.model_validate({"subject": "tmp", "role": "auditor"}), operator)
@@ -213,6 +216,10 @@ def _time_and_submission(app: Logbog) -> None:
         meta=Meta("fixture", Capacity.TRAINEE, "fixture-supplement"),
     )
     app.save(submission)
+    # Reading another person's history is recorded.
+    from logbog_es.application import queries
+
+    queries.read_history(app, nord, doctor_id("DM002"))
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Identifier
 
-from logbog_es.application import Logbog, cipher
+from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
@@ -46,7 +46,7 @@ def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
     """The eventsourcing library's environment for our storage choice."""
     env: dict[str, str] = {}
     if storage.kind == "memory":
-        env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+        env["PERSISTENCE_MODULE"] = chain.MEMORY_FACTORY
     elif storage.kind == "sqlite":
         assert storage.sqlite_events is not None
         storage.sqlite_events.parent.mkdir(parents=True, exist_ok=True)
@@ -65,10 +65,16 @@ def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
             POSTGRES_USER=pg["user"],
             POSTGRES_PASSWORD=pg["password"],
             POSTGRES_SCHEMA=pg["schema"],
-            POSTGRES_ENABLE_DB_FUNCTIONS="y",
+            # The library's insert function skips the table lock, so notification ids could
+            # become visible out of order (a projection would skip an event) and the hash
+            # chain could not be ordered; the locked path is used instead. See README.
+            POSTGRES_ENABLE_DB_FUNCTIONS="n",
             POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
             POSTGRES_CONNECT_TIMEOUT="5",
         )
+    # Every recorder writes the audit hash chain in the same transaction as the events.
+    if env["PERSISTENCE_MODULE"] in chain.TOPICS:
+        env["APPLICATION_RECORDER_TOPIC"] = chain.TOPICS[env["PERSISTENCE_MODULE"]]
     if settings.cipher_key:
         env.update(CIPHER_TOPIC=cipher.TOPIC, CIPHER_KEY=settings.cipher_key)
         if settings.cipher_previous_keys:

@@ -21,6 +21,8 @@ schemas = typer.Typer(
     help="The published command contract (commands/*.json).", no_args_is_help=True
 )
 projections = typer.Typer(help="Read models: run, status, rebuild.", no_args_is_help=True)
+audit = typer.Typer(help="The audit trail and tamper evidence.", no_args_is_help=True)
+cli.add_typer(audit, name="audit")
 cli.add_typer(admin, name="admin")
 cli.add_typer(schemas, name="schemas")
 cli.add_typer(projections, name="projections")
@@ -295,6 +297,121 @@ def dossier(
             print(f"wrote {pdf}")
         if not view.reproducible:
             raise typer.Exit(1)
+    finally:
+        container.close()
+
+
+@audit.command("trail")
+def audit_trail(
+    doctor_id: Annotated[str, typer.Argument(help="The doctor's id.")],
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD: as recorded by that day.")] = None,
+    effective_on: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: what was in force that day.")
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV instead of lines.")] = False,
+) -> None:
+    """Print a doctor's full history from the event store."""
+    from datetime import date
+    from uuid import UUID
+
+    from logbog_es.application.history import history
+
+    container = _container_for_projections()
+    try:
+        result = history(
+            container.app,
+            UUID(doctor_id),
+            as_of=date.fromisoformat(as_of) if as_of else None,
+            effective_on=date.fromisoformat(effective_on) if effective_on else None,
+        )
+        if csv:
+            import csv as csv_module
+
+            writer = csv_module.writer(sys.stdout, delimiter=";")
+            writer.writerow(
+                ["position", "recorded_at", "effective_on", "actor", "capacity", "text"]
+            )
+            for e in result.entries:
+                writer.writerow(
+                    [
+                        e.position,
+                        e.recorded_at.isoformat(),
+                        e.effective_on,
+                        e.actor_name or e.actor_id,
+                        e.capacity,
+                        e.text,
+                    ]
+                )
+            return
+        for e in result.entries:
+            who = e.actor_name or e.actor_id
+            print(
+                f"{e.position:>8}  {e.recorded_at:%Y-%m-%d %H:%M}  effective {e.effective_on}  "
+                f"{who} ({e.capacity}): {e.text}"
+            )
+    finally:
+        container.close()
+
+
+@audit.command("verify")
+def audit_verify(
+    doctor: Annotated[str | None, typer.Option(help="Only this doctor's streams.")] = None,
+) -> None:
+    """Recompute the hash chain; name every event altered, removed or inserted. Exit 1 if any."""
+    from uuid import UUID
+
+    from logbog_es.application.chain import verify
+    from logbog_es.application.history import streams_of
+    from logbog_es.domain.doctor import Doctor
+
+    container = _container_for_projections()
+    try:
+        streams: set[str] | None = None
+        if doctor:
+            found = container.app.find(Doctor, UUID(doctor))
+            if found is None:
+                print(f"no doctor with id {doctor}", file=sys.stderr)
+                raise typer.Exit(2)
+            try:
+                streams = {str(s) for s in streams_of(container.app, found)[0]}
+            except Exception:
+                print(
+                    "some of the doctor's streams do not decode; checking the doctor's own "
+                    "stream and reporting every finding",
+                    file=sys.stderr,
+                )
+                streams = None
+        result = verify(container.app.recorder, streams)
+        for finding in result.findings:
+            print(str(finding))
+        anchors_broken = 0
+        if doctor:
+            from logbog_es.application.chain import check_anchor
+            from logbog_es.domain.submission import Submission
+
+            for stream in sorted(streams or ()):
+                submission = container.app.find(Submission, UUID(stream))
+                if submission is None:
+                    continue
+                anchor = submission.chain_head
+                if not check_anchor(container.app.recorder, anchor["position"], anchor["sha256"]):
+                    anchors_broken += 1
+                    print(
+                        f"submission {submission.id}: the chain head it recorded "
+                        f"(position {anchor['position']}) no longer matches"
+                    )
+        scope = f"doctor {doctor}" if doctor else "the whole log"
+        print(
+            f"checked {result.checked} events ({scope}); chain head position "
+            f"{result.head_position} sha256 {result.head_sha256}"
+        )
+        if result.findings:
+            print(
+                f"{len(result.findings)} finding(s): the store was changed behind the service",
+                file=sys.stderr,
+            )
+            raise typer.Exit(1)
+        print("intact")
     finally:
         container.close()
 

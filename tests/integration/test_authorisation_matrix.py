@@ -107,7 +107,8 @@ class Scene:
 
     def __init__(self) -> None:
         self.app = Logbog(
-            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, today=lambda: date(2026, 6, 15)
+            env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
+            today=lambda: date(2026, 6, 15),
         )
         self.world = World(self.app)
         self.ward = Ward(self.world)
@@ -239,6 +240,7 @@ def _submitted(scene: Scene) -> Command:
         submitted_on=date(2026, 6, 1),
         package={"employments": []},
         sources={},
+        chain_head=(0, "0" * 64),
         meta=Meta("test", Capacity.TRAINEE, "matrix-submission"),
     )
     scene.app.save(submission)

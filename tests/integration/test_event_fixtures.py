@@ -17,7 +17,7 @@ ALL_FIXTURES = sorted(FIXTURES.glob("*.json"))
 
 @pytest.fixture(scope="module")
 def app() -> Logbog:
-    return Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    return Logbog(env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"})
 
 
 def _stored(fixture: dict[str, object]) -> StoredEvent:

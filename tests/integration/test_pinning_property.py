@@ -23,7 +23,9 @@ class TestPinningThroughCommands:
         self, first: list[date], hired: date, later: list[date]
     ) -> None:
         """For any versions and hiring date: the newest in effect; unchanged by later ones."""
-        world = World(Logbog(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}))
+        world = World(
+            Logbog(env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"})
+        )
         world.specialty("kbu", ("kbu",))
         published = [(world.curriculum(f"a{i}", d), d) for i, d in enumerate(first)]
         doctor = world.doctor()

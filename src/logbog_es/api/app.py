@@ -15,6 +15,7 @@ from logbog_es.api import (
     problems,
     routes_commands,
     routes_dossier,
+    routes_history,
     routes_queries,
     routes_readmodels,
 )
@@ -93,4 +94,5 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     app.include_router(routes_queries.router)
     app.include_router(routes_readmodels.router)
     app.include_router(routes_dossier.router)
+    app.include_router(routes_history.router)
     return app

@@ -51,6 +51,19 @@ DEPARTMENT_OVERVIEW: list[tuple[str, str, Callable[[Any], str] | None]] = [
 ]
 
 
+HISTORY: list[tuple[str, str, Callable[[Any], str] | None]] = [
+    ("position", "Position", None),
+    ("recorded_at", "Registreret", None),
+    ("effective_on", "Gælder fra", None),
+    ("actor_name", "Udført af", None),
+    ("actor_id", "Bruger-id", None),
+    ("capacity", "Funktion", None),
+    ("text", "Hændelse", None),
+    ("programme_id", "Uddannelsesforløb", None),
+    ("type", "Hændelsestype", None),
+]
+
+
 def wants_csv(accept: str | None) -> bool:
     return bool(accept) and "text/csv" in str(accept).lower()
 

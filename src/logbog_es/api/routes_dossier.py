@@ -47,6 +47,8 @@ class SubmissionOut(BaseModel):
     submitted_on: date
     sha256: str
     reproducible: bool
+    chain_head: dict[str, Any]
+    chain_intact: bool
     package: dict[str, Any]
     supplements: list[SupplementOut]
 
@@ -90,6 +92,8 @@ def submission_body(view: queries.SubmissionView) -> dict[str, Any]:
         "submitted_on": s.submitted_on,
         "sha256": s.sha256,
         "reproducible": view.reproducible,
+        "chain_head": s.chain_head,
+        "chain_intact": view.chain_intact,
         "package": s.package,
         "supplements": [
             {

@@ -29,6 +29,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from logbog_es.application.eventlog import DecodedEvents
 from logbog_es.application.positions import position_lookup
 from logbog_es.application.transcodings import DateAsISO
 from logbog_es.commands import Command
@@ -131,6 +132,7 @@ class Logbog(Application[UUID]):
         super().__init__(env)
         self.today = today
         self._position_of = position_lookup(self.recorder)
+        self.decoded_events = DecodedEvents(self.mapper)
         from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - they import Logbog
 
         self._handlers: dict[type[Command], Handler] = HANDLERS
@@ -300,6 +302,21 @@ class Logbog(Application[UUID]):
             position=max([own, *(r.position for r in refs)]),
             replayed=True,
         )
+
+    def record_read(self, doctor_id: UUID, actor: Actor, capacity: Capacity, what: str) -> None:
+        """Reading another person's history is itself recorded (who, whose, when)."""
+        from logbog_es.domain.readlog import ReadLog, read_log_id  # noqa: PLC0415
+
+        for _attempt in range(MAX_ATTEMPTS):
+            meta = Meta(actor.subject, capacity, f"read:{uuid4()}")
+            log_ = self.find(ReadLog, read_log_id(doctor_id)) or ReadLog.open(doctor_id, meta)
+            log_.record(what, meta)
+            try:
+                self.save(log_)
+                return
+            except IntegrityError:
+                continue
+        raise ConcurrencyConflict("command.concurrency", attempts=MAX_ATTEMPTS)
 
     @staticmethod
     def _check_expected_version(decided: Decided, expected: int | None) -> None:

@@ -6,10 +6,13 @@ Lists and overviews come from read models (projections/); single aggregates may 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
+from logbog_es.application import chain
 from logbog_es.application.app import Logbog
 from logbog_es.application.dossier import introduction_of, regenerate, regenerate_supplement
+from logbog_es.application.history import History, history
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
@@ -26,6 +29,7 @@ from logbog_es.domain.policy import (
 )
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.readiness import Readiness, SubmissionKind, readiness
+from logbog_es.domain.readlog import Reading, ReadLog, read_log_id
 from logbog_es.domain.submission import Submission
 from logbog_es.domain.values import Capacity, Region, StaffRole
 
@@ -206,6 +210,7 @@ def read_readiness(
 class SubmissionView:
     submission: Submission
     reproducible: bool  # the package rebuilt from the events has the stored hash
+    chain_intact: bool  # the audit chain still has the head recorded at submission
 
 
 def read_submission(app: Logbog, actor: Actor, submission_id: UUID) -> SubmissionView:
@@ -229,7 +234,9 @@ def read_submission(app: Logbog, actor: Actor, submission_id: UUID) -> Submissio
         regenerate_supplement(app, submission, i)[1] == s["sha256"]
         for i, s in enumerate(submission.supplements)
     )
-    return SubmissionView(submission, reproducible)
+    anchor = submission.chain_head
+    intact = chain.check_anchor(app.recorder, anchor["position"], anchor["sha256"])
+    return SubmissionView(submission, reproducible, intact)
 
 
 def submission_filter(actor: Actor) -> tuple[str | None, list[str] | None]:
@@ -244,3 +251,46 @@ def submission_filter(actor: Actor) -> tuple[str | None, list[str] | None]:
     raise NotAllowed(
         "auth.read_submission", action=Action.READ_SUBMISSION.value, actor=actor.describe()
     )
+
+
+def read_history(
+    app: Logbog,
+    actor: Actor,
+    doctor_id: UUID,
+    *,
+    programme_id: UUID | None = None,
+    period: tuple[date | None, date | None] = (None, None),
+    as_of: date | None = None,
+    as_of_position: int | None = None,
+    effective_on: date | None = None,
+) -> History:
+    """The doctor's history for whoever may read it; a read by someone else is recorded."""
+    doctor = app.load(Doctor, doctor_id, message="doctor.unknown", doctor_id=doctor_id)
+    programmes = [app.find(Programme, p.programme_id) for p in doctor.programmes]
+    found = [p for p in programmes if p is not None]
+    target = Target(
+        doctor_id=doctor.id,
+        regions=frozenset(p.region for p in found),
+        has_submission=any(p.submissions for p in found),
+    )
+    capacity = require(actor, Action.READ_HISTORY, target, app.today())
+    result = history(
+        app,
+        doctor_id,
+        programme_id=programme_id,
+        period=period,
+        as_of=as_of,
+        as_of_position=as_of_position,
+        effective_on=effective_on,
+    )
+    if actor.doctor_id != doctor_id:
+        app.record_read(doctor_id, actor, capacity, "history")
+    return result
+
+
+def read_readers(app: Logbog, actor: Actor, doctor_id: UUID) -> list[Reading]:
+    """Who has read the doctor's history; only the doctor may ask."""
+    if actor.doctor_id != doctor_id:
+        raise NotAllowed("auth.readers_own_only")
+    found = app.find(ReadLog, read_log_id(doctor_id))
+    return list(found.readings) if found else []

@@ -131,6 +131,11 @@ MESSAGES: dict[str, str] = {
         "only the department's UAO/tutor, its supervisors or the secretariat of its region may "
         "{action}; you act as {actor}"
     ),
+    "auth.read_history": (
+        "only the doctor, the secretariat of the doctor's region, and STPS caseworkers (once "
+        "the doctor has submitted documentation) may {action}; you act as {actor}"
+    ),
+    "auth.readers_own_only": "only the doctor may see who has read their logbook",
     "auth.read_submission": (
         "only the trainee who submitted, STPS caseworkers and the region's secretariat may "
         "{action}; you act as {actor}"
@@ -264,6 +269,76 @@ MESSAGES: dict[str, str] = {
         "no time attestation has been issued since the submission; nothing to supplement"
     ),
     "dossier.unknown": "no submission with id {submission_id}",
+    # The audit trail: one line per event, in words (English for now).
+    "history.logbog:Doctor.Registered": "{subject} was registered as a doctor",
+    "history.logbog:Doctor.ProgrammeEnrolled": (
+        "{subject} was enrolled in a {stage} programme in {specialty} (hired {hiring_date})"
+    ),
+    "history.logbog:Doctor.EmploymentBooked": "employment {start} to {end} booked",
+    "history.logbog:Doctor.EmploymentExtended": "employment extended to {new_end}",
+    "history.logbog:Doctor.TraineeAccessGranted": (
+        "logbook access from the first working day of the first employment: {access_from} (R3)"
+    ),
+    "history.logbog:Programme.Started": (
+        "programme started: {specialty}, {stage}, region {region}, hired {hiring_date}"
+    ),
+    "history.logbog:Programme.CurriculumVersionPinned": (
+        "follows curriculum version {label}, in effect on the hiring date (R1)"
+    ),
+    "history.logbog:Programme.CurriculumVersionChanged": (
+        "moved to curriculum version {label}; reason: {reason}"
+    ),
+    "history.logbog:Programme.EmploymentAdded": (
+        "employment at {department} from {start} to {end} at {percent} %"
+    ),
+    "history.logbog:Programme.AssessmentRequested": (
+        "asked {supervisor} to assess competency {code}"
+    ),
+    "history.logbog:Programme.AssessmentDeclined": "assessment request declined: {reason}",
+    "history.logbog:Programme.CompetencyApproved": (
+        "competency {code} approved by {approver} as {capacity}{delegation}, by {method}, "
+        "assessed {assessed_on}"
+    ),
+    "history.logbog:Programme.ApprovalWithdrawn": (
+        "approval of competency {code} withdrawn; reason: {reason}"
+    ),
+    "history.logbog:Programme.CourseCompleted": "course {code} completed {completed_on}",
+    "history.logbog:Programme.PriorAttestationRegistered": (
+        "paper attestation of {kind} {code} from {attested_on} registered"
+    ),
+    "history.logbog:Programme.PriorAttestationVerified": "paper attestation verified (R10)",
+    "history.logbog:Programme.AbsenceRecorded": "{kind} from {first_day} to {last_day}",
+    "history.logbog:Programme.EmploymentFractionChanged": "part time {percent} % from {from_date}",
+    "history.logbog:Programme.EmploymentExtended": (
+        "employment extended to {new_end}; reason: {reason}"
+    ),
+    "history.logbog:Programme.EmploymentTimeAttested": (
+        "time attested for the employment ({absence_days} days of absence) (R7)"
+    ),
+    "history.logbog:Programme.DocumentationSubmitted": "documentation sent to STPS: {kind}",
+    "history.logbog:Submission.Submitted": (
+        "documentation package ({kind}) submitted, SHA-256 {sha256}"
+    ),
+    "history.logbog:Submission.SupplementSubmitted": (
+        "supplementary documentation submitted, SHA-256 {sha256}"
+    ),
+    "history.logbog:DepartmentAccess.UaoAppointed": (
+        "{doctor} appointed {capacity} at {department} from {start}"
+    ),
+    "history.logbog:DepartmentAccess.UaoAppointmentEnded": (
+        "an appointment at {department} ended; last day {last_day}"
+    ),
+    "history.logbog:DepartmentAccess.SupervisorAccessGranted": (
+        "{supervisor} given supervisor access at {department} from {start}{main}{delegated}"
+    ),
+    "history.logbog:DepartmentAccess.SupervisorAccessRevoked": (
+        "supervisor access at {department} revoked from {revoked_from}"
+    ),
+    "history.unknown": "{type}",
+    "history.one_view": (
+        "give one of as_of, position or effective_on: as_of/position look back in recorded "
+        "time, effective_on in effective time"
+    ),
     # Queries.
     "query.sort": "{detail}",
     "query.cursor": "the cursor is not one this API returned; start again without it",

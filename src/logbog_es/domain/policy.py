@@ -48,6 +48,7 @@ class Action(StrEnum):
     ATTEST_EMPLOYMENT_TIME = "attest an employment's time"
     SUBMIT_DOCUMENTATION = "submit documentation to STPS"
     READ_SUBMISSION = "read submitted documentation"
+    READ_HISTORY = "read a doctor's history"
     READ_DOCTOR = "read a doctor's profile"
     READ_PROGRAMME = "read a programme"
     READ_REGION_REGISTER = "read a region's register"
@@ -97,6 +98,7 @@ class Target:
     trainee_id: UUID | None = None
     trainee_access_from: date | None = None
     addressed_to: UUID | None = None
+    has_submission: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,8 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         if actor.doctor_id is not None and actor.doctor_id == target.addressed_to:
             return Allowed(Capacity.SUPERVISOR)
         return _uao_of_department(actor, target, on, who)
+    if action is Action.READ_HISTORY:
+        return _read_history(actor, target, who)
     if action is Action.READ_SUBMISSION:
         return _read_submission(actor, target, on, who)
     if action in (Action.RECORD_COURSE_COMPLETION, Action.RECORD_ABSENCE):
@@ -292,6 +296,19 @@ def _read_department(actor: Actor, target: Target, on: date, who: dict[str, str]
     ):
         return Allowed(Capacity.SUPERVISOR)
     return Refused("auth.read_department", who)
+
+
+def _read_history(actor: Actor, target: Target, who: dict[str, str]) -> Decision:
+    """The doctor; STPS caseworkers once the doctor has submitted; the region's secretariat."""
+    if actor.operator:
+        return Allowed(Capacity.OPERATOR)
+    if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:
+        return Allowed(Capacity.TRAINEE)
+    if actor.holds(StaffRole.AUDITOR) and target.has_submission:
+        return Allowed(Capacity.AUDITOR)
+    if actor.secretariat_regions() & target.regions:
+        return Allowed(Capacity.SECRETARIAT)
+    return Refused("auth.read_history", who)
 
 
 def _read_submission(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:

@@ -142,13 +142,15 @@ class Programme(LogbogAggregate):
         curriculum_label: str
         employments: tuple[Employment, ...]
         requests: dict[UUID, AssessmentRequest]
-        approvals: tuple[Approval, ...]
+        approval_map: dict[UUID, Approval]  # in the order given
+        active_by_code: dict[str, UUID]  # competency code -> its approval that counts
         courses: dict[str, CourseCompletion]
         prior_attestations: dict[UUID, PriorAttestation]
         nominal_ends: dict[UUID, date]
         fraction_changes: dict[UUID, tuple[FractionChange, ...]]
         absences: dict[UUID, tuple[Absence, ...]]
         time_attestations: dict[UUID, TimeAttestation]
+        submissions: tuple[UUID, ...]
 
     class Started(Created):
         TOPIC = "logbog:Programme.Started"
@@ -166,13 +168,15 @@ class Programme(LogbogAggregate):
             aggregate.hiring_date = self.hiring_date
             aggregate.employments = ()
             aggregate.requests = {}
-            aggregate.approvals = ()
+            aggregate.approval_map = {}
+            aggregate.active_by_code = {}
             aggregate.courses = {}
             aggregate.prior_attestations = {}
             aggregate.nominal_ends = {}
             aggregate.fraction_changes = {}
             aggregate.absences = {}
             aggregate.time_attestations = {}
+            aggregate.submissions = ()
 
     class CurriculumVersionPinned(Event):
         """R1: the version in effect on the hiring date, pinned when the programme starts."""
@@ -217,6 +221,16 @@ class Programme(LogbogAggregate):
             aggregate.nominal_ends[self.employment_id] = self.end
             aggregate.fraction_changes[self.employment_id] = ()
             aggregate.absences[self.employment_id] = ()
+
+    class DocumentationSubmitted(Event):
+        """The trainee sent documentation to STPS (R8, R11); the package is in the submission."""
+
+        TOPIC = "logbog:Programme.DocumentationSubmitted"
+        submission_id: UUID
+        kind: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.submissions = (*aggregate.submissions, self.submission_id)
 
     class AssessmentRequested(Event):
         TOPIC = "logbog:Programme.AssessmentRequested"
@@ -271,7 +285,8 @@ class Programme(LogbogAggregate):
                 department_id=self.department_id,
                 request_id=self.request_id,
             )
-            aggregate.approvals = (*aggregate.approvals, approval)
+            aggregate.approval_map[self.approval_id] = approval
+            aggregate.active_by_code[self.competency_code] = self.approval_id
             if self.request_id is not None:
                 request = aggregate.requests[self.request_id]
                 aggregate.requests[self.request_id] = _with_status(request, RequestStatus.APPROVED)
@@ -282,10 +297,10 @@ class Programme(LogbogAggregate):
         reason: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.approvals = tuple(
-                replace(a, withdrawn=True) if a.approval_id == self.approval_id else a
-                for a in aggregate.approvals
-            )
+            withdrawn = replace(aggregate.approval_map[self.approval_id], withdrawn=True)
+            aggregate.approval_map[self.approval_id] = withdrawn
+            if aggregate.active_by_code.get(withdrawn.competency_code) == self.approval_id:
+                del aggregate.active_by_code[withdrawn.competency_code]
 
     class CourseCompleted(Event):
         TOPIC = "logbog:Programme.CourseCompleted"
@@ -492,10 +507,14 @@ class Programme(LogbogAggregate):
         """The employment the trainee had on `day` (employments never overlap)."""
         return next((e for e in self.employments if e.covers(day)), None)
 
+    @property
+    def approvals(self) -> tuple[Approval, ...]:
+        """Every approval ever given, withdrawn ones included, in the order given."""
+        return tuple(self.approval_map.values())
+
     def active_approval(self, code: str) -> Approval | None:
-        return next(
-            (a for a in self.approvals if a.competency_code == code and not a.withdrawn), None
-        )
+        approval_id = self.active_by_code.get(code)
+        return None if approval_id is None else self.approval_map[approval_id]
 
     def check_competency(self, curriculum: CurriculumVersion, code: str) -> None:
         """The code must be a competency of the programme's pinned curriculum version."""
@@ -622,9 +641,8 @@ class Programme(LogbogAggregate):
         )
 
     def approval(self, approval_id: UUID) -> Approval:
-        for approval in self.approvals:
-            if approval.approval_id == approval_id:
-                return approval
+        if approval_id in self.approval_map:
+            return self.approval_map[approval_id]
         raise NotFound("logbook.no_approval", approval_id=approval_id)
 
     def withdraw(self, *, approval_id: UUID, reason: str, meta: Meta) -> None:
@@ -744,6 +762,9 @@ class Programme(LogbogAggregate):
             verified_by=verified_by,
             verified_on=today,
         )
+
+    def record_submission(self, submission_id: UUID, kind: str, meta: Meta) -> None:
+        self._record(self.DocumentationSubmitted, meta, submission_id=submission_id, kind=kind)
 
     # -- training time (R5, R6, R7, R9) --------------------------------------------------------
 

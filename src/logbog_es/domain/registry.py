@@ -8,6 +8,7 @@ from logbog_es.domain import (
     department,
     doctor,
     programme,
+    readlog,
     receipt,
     specialty,
     staff,
@@ -25,6 +26,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     receipt.CommandReceipt,
     access.DepartmentAccess,
     submission.Submission,
+    readlog.ReadLog,
 )
 
 

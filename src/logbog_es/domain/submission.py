@@ -30,6 +30,7 @@ class Submission(LogbogAggregate):
         package: dict[str, Any]
         sha256: str
         sources: dict[str, int]
+        chain_head: dict[str, Any]
         supplements: tuple[dict[str, Any], ...]
 
     class Submitted(Created):
@@ -41,8 +42,10 @@ class Submission(LogbogAggregate):
         package: dict[str, Any]
         sha256: str
         sources: dict[str, int]
+        chain_head: dict[str, Any]
 
         def apply(self, aggregate: Any) -> None:
+            aggregate.chain_head = dict(self.chain_head)
             aggregate.programme_id = self.programme_id
             aggregate.doctor_id = self.doctor_id
             aggregate.kind = SubmissionKind(self.kind)
@@ -81,8 +84,10 @@ class Submission(LogbogAggregate):
         submitted_on: date,
         package: dict[str, Any],
         sources: dict[str, int],
+        chain_head: tuple[int, str],
         meta: Meta,
     ) -> Submission:
+        """`chain_head`: the audit chain's last position and hash when the package was built."""
         return cls._start(
             cls.Submitted,
             new_id,
@@ -94,6 +99,7 @@ class Submission(LogbogAggregate):
             package=package,
             sha256=package_hash(package),
             sources=sources,
+            chain_head={"position": chain_head[0], "sha256": chain_head[1]},
         )
 
     def supplement(

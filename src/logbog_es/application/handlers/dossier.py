@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from logbog_es.application import chain
 from logbog_es.application.app import Context, Decided
 from logbog_es.application.dossier import gather, introduction_of, package_for
 from logbog_es.application.handlers.registry import handles
@@ -48,9 +49,11 @@ def submit_documentation(cmd: SubmitDocumentation, ctx: Context) -> Decided:
         submitted_on=ctx.today,
         package=package,
         sources=sources.versions(),
+        chain_head=chain.head(ctx.app.recorder),
         meta=meta,
     )
-    return Decided((submission,), submission)
+    prog.record_submission(submission.id, cmd.kind.value, meta)
+    return Decided((submission, prog), submission)
 
 
 @handles(SubmitSupplementaryDocumentation)

@@ -1,0 +1,388 @@
+"""Tamper evidence: a hash chain over the whole event log, written with the events.
+
+Every stored event gets a chain row in the same transaction: the SHA-256 of its stored state
+and a link hash over the previous link, its position, stream, version, topic and state hash.
+`verify()` recomputes the chain and compares it with the stored events, naming every event that
+was altered, removed or inserted behind the application's back. The events and chain tables
+also refuse UPDATE and DELETE (triggers), so only someone who can drop triggers can tamper, and
+the chain shows what they did. A submission records the chain head at submission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+GENESIS = "0" * 64
+CHAIN_TABLE = "event_chain"
+
+
+def state_hash(state: bytes | str | memoryview) -> str:
+    """SHA-256 of a stored state (a tampered row may come back as text; hash it as stored)."""
+    data = state.encode() if isinstance(state, str) else bytes(state)
+    return hashlib.sha256(data).hexdigest()
+
+
+def link(
+    previous: str,
+    position: int,
+    originator_id: UUID | str,
+    version: int,
+    topic: str,
+    state_sha: str,
+) -> str:
+    stream = str(originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id)))
+    material = f"{previous}|{position}|{stream}|{version}|{topic}|{state_sha}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRow:
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state_sha256: str
+    chain_sha256: str
+
+
+def _rows(previous: str, stored: Sequence[StoredEvent], ids: Sequence[int]) -> list[ChainRow]:
+    rows = []
+    for event, position in zip(stored, ids, strict=True):
+        digest = state_hash(event.state)
+        previous = link(
+            previous, position, event.originator_id, event.originator_version, event.topic, digest
+        )
+        rows.append(
+            ChainRow(
+                position,
+                str(UUID(str(event.originator_id))),
+                event.originator_version,
+                event.topic,
+                digest,
+                previous,
+            )
+        )
+    return rows
+
+
+# -- SQLite ------------------------------------------------------------------------------------
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    """The library's SQLite recorder, plus the chain row of each event in the same transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        table = self.events_table_name
+        guards = [
+            f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} "
+            f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: events are never changed'); END"
+            for t in (table, CHAIN_TABLE)
+            for op in ("UPDATE", "DELETE")
+        ]
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position INTEGER PRIMARY KEY, "
+            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
+            "topic TEXT NOT NULL, state_sha256 TEXT NOT NULL, chain_sha256 TEXT NOT NULL)",
+            *guards,
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        c.execute(f"SELECT chain_sha256 FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")  # noqa: S608
+        head = c.fetchone()
+        rows = _rows(head[0] if head else GENESIS, stored_events, ids)
+        c.executemany(
+            f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
+            [
+                (
+                    r.position,
+                    r.originator_id,
+                    r.originator_version,
+                    r.topic,
+                    r.state_sha256,
+                    r.chain_sha256,
+                )
+                for r in rows
+            ],
+        )
+        return ids
+
+    def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT * FROM {CHAIN_TABLE} WHERE position > ? ORDER BY position LIMIT ?",  # noqa: S608
+                (after, limit),
+            )
+            return [ChainRow(*tuple(r)) for r in c.fetchall()]
+
+    def chain_head(self) -> ChainRow | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")  # noqa: S608
+            row = c.fetchone()
+            return ChainRow(*tuple(row)) if row else None
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    """The library's PostgreSQL recorder (table-lock path), plus chain rows in its transaction.
+
+    The library's database-function path inserts without the table lock, so notification ids
+    could become visible out of order; this recorder keeps the lock, which also orders the chain.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schema = Identifier(self.datastore.schema)
+        chain = Identifier(CHAIN_TABLE)
+        self.datastore.enable_db_functions = False
+        self.sql_create_statements += [
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{chain} (position BIGINT PRIMARY KEY, "
+                "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
+                "topic TEXT NOT NULL, state_sha256 TEXT NOT NULL, chain_sha256 TEXT NOT NULL)"
+            ).format(schema=schema, chain=chain),
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.logbog_append_only() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                "'%.% is append-only: events are never changed', TG_TABLE_SCHEMA, TG_TABLE_NAME; "
+                "END $$"
+            ).format(schema=schema),
+        ]
+        for table in (self.events_table_name, CHAIN_TABLE):
+            self.sql_create_statements += [
+                SQL("DROP TRIGGER IF EXISTS logbog_append_only ON {schema}.{table}").format(
+                    schema=schema, table=Identifier(table)
+                ),
+                SQL(
+                    "CREATE TRIGGER logbog_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+                    "ON {schema}.{table} FOR EACH STATEMENT "
+                    "EXECUTE FUNCTION {schema}.logbog_append_only()"
+                ).format(schema=schema, table=Identifier(table)),
+            ]
+        self._select_head = SQL(
+            "SELECT chain_sha256 FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
+        ).format(schema=schema, chain=chain)
+        self._insert_chain = SQL(
+            "INSERT INTO {schema}.{chain} VALUES (%s, %s, %s, %s, %s, %s)"
+        ).format(schema=schema, chain=chain)
+        self._select_chain = SQL(
+            "SELECT * FROM {schema}.{chain} WHERE position > %s ORDER BY position LIMIT %s"
+        ).format(schema=schema, chain=chain)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert ids is not None
+        curs.execute(self._select_head)
+        head = curs.fetchone()
+        rows = _rows(head["chain_sha256"] if head else GENESIS, stored_events, ids)
+        curs.executemany(
+            self._insert_chain,
+            [
+                (
+                    r.position,
+                    r.originator_id,
+                    r.originator_version,
+                    r.topic,
+                    r.state_sha256,
+                    r.chain_sha256,
+                )
+                for r in rows
+            ],
+        )
+        return ids
+
+    def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_chain, (after, limit))
+            return [ChainRow(**r) for r in curs.fetchall()]
+
+    def chain_head(self) -> ChainRow | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT * FROM {schema}.{chain} ORDER BY position DESC LIMIT 1").format(
+                    schema=Identifier(self.datastore.schema), chain=Identifier(CHAIN_TABLE)
+                )
+            )
+            row = curs.fetchone()
+            return ChainRow(**row) if row else None
+
+
+# -- in memory ---------------------------------------------------------------------------------
+
+
+class ChainedPOPORecorder(POPOApplicationRecorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._chain: list[ChainRow] = []
+
+    def _insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(stored_events, **kwargs)
+        assert ids is not None
+        head = self._chain[-1].chain_sha256 if self._chain else GENESIS
+        self._chain += _rows(head, stored_events, ids)
+        return ids
+
+    def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:
+        with self._database_lock:
+            return [r for r in self._chain if r.position > after][:limit]
+
+    def chain_head(self) -> ChainRow | None:
+        with self._database_lock:
+            return self._chain[-1] if self._chain else None
+
+
+class ChainedPOPOFactory(POPOFactory):
+    """The in-memory store with the chain (the library's POPO factory takes no recorder topic)."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return ChainedPOPORecorder()
+
+
+MEMORY_FACTORY = "logbog_es.application.chain:ChainedPOPOFactory"
+TOPICS = {
+    "eventsourcing.sqlite": "logbog_es.application.chain:ChainedSQLiteRecorder",
+    "eventsourcing.postgres": "logbog_es.application.chain:ChainedPostgresRecorder",
+}
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str  # altered, removed, inserted, chain-broken
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind}: position {self.position}, stream {self.originator_id} "
+            f"version {self.originator_version} ({self.topic})"
+        )
+
+
+@dataclass
+class Verification:
+    checked: int = 0
+    head_position: int = 0
+    head_sha256: str = GENESIS
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+
+def _chain_rows(recorder: Any) -> Iterator[ChainRow]:
+    after = 0
+    while rows := recorder.chain(after):
+        yield from rows
+        after = rows[-1].position
+
+
+def _notifications(recorder: ApplicationRecorder) -> Iterator[Any]:
+    after = 0
+    while batch := recorder.select_notifications(start=after, limit=5000, inclusive_of_start=False):
+        yield from batch
+        after = batch[-1].id
+
+
+def verify(recorder: ApplicationRecorder, streams: set[str] | None = None) -> Verification:
+    """Recompute the chain over the whole log; report findings (for `streams` only, if given).
+
+    A merge of the chain rows and the stored events, both in position order, so memory stays
+    flat however long the log is.
+    """
+    result = Verification()
+    previous = GENESIS
+
+    def keep(stream: str) -> bool:
+        return streams is None or stream in streams
+
+    def report(kind: str, position: int, stream: str, version: int, topic: str) -> None:
+        if keep(stream):
+            result.findings.append(Finding(kind, position, stream, version, topic))
+
+    events = _notifications(recorder)
+    event = next(events, None)
+    for row in _chain_rows(recorder):
+        expected = link(
+            previous,
+            row.position,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            row.state_sha256,
+        )
+        if expected != row.chain_sha256:
+            report(
+                "chain-broken", row.position, row.originator_id, row.originator_version, row.topic
+            )
+        previous = row.chain_sha256
+        result.head_position, result.head_sha256 = row.position, row.chain_sha256
+        while event is not None and event.id < row.position:
+            stream = str(UUID(str(event.originator_id)))
+            report("inserted", event.id, stream, event.originator_version, event.topic)
+            event = next(events, None)
+        if event is None or event.id > row.position:
+            report("removed", row.position, row.originator_id, row.originator_version, row.topic)
+            continue
+        same = (
+            str(UUID(str(event.originator_id))) == row.originator_id
+            and event.originator_version == row.originator_version
+            and event.topic == row.topic
+            and state_hash(event.state) == row.state_sha256
+        )
+        if not same:
+            report("altered", row.position, row.originator_id, row.originator_version, row.topic)
+        result.checked += 1
+        event = next(events, None)
+    while event is not None:
+        stream = str(UUID(str(event.originator_id)))
+        report("inserted", event.id, stream, event.originator_version, event.topic)
+        event = next(events, None)
+    return result
+
+
+def head(recorder: Any) -> tuple[int, str]:
+    """The chain head: the last chained position and its link hash."""
+    row: ChainRow | None = recorder.chain_head()
+    return (row.position, row.chain_sha256) if row else (0, GENESIS)
+
+
+def row_at(recorder: Any, position: int) -> ChainRow | None:
+    """The chain row at `position` (None if there is none)."""
+    rows = recorder.chain(position - 1, 1) if position > 0 else []
+    return rows[0] if rows and rows[0].position == position else None
+
+
+def check_anchor(recorder: Any, position: int, sha256: str) -> bool:
+    """Whether the chain still has `sha256` at `position` (a submission's recorded head)."""
+    if position == 0:
+        return sha256 == GENESIS
+    row = row_at(recorder, position)
+    return row is not None and row.chain_sha256 == sha256
