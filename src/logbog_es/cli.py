@@ -22,6 +22,8 @@ schemas = typer.Typer(
 )
 projections = typer.Typer(help="Read models: run, status, rebuild.", no_args_is_help=True)
 audit = typer.Typer(help="The audit trail and tamper evidence.", no_args_is_help=True)
+importing = typer.Typer(help="Import legacy logbooks as events.", no_args_is_help=True)
+cli.add_typer(importing, name="import")
 cli.add_typer(audit, name="audit")
 cli.add_typer(admin, name="admin")
 cli.add_typer(schemas, name="schemas")
@@ -414,6 +416,123 @@ def audit_verify(
         print("intact")
     finally:
         container.close()
+
+
+@importing.command("legacy")
+def import_legacy(
+    file: Annotated[str, typer.Argument(help="The legacy export (JSON Lines).")],
+    reference: Annotated[
+        str | None, typer.Option(help="Companion reference file (departments, curricula).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate everything, write nothing.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(help="Doctors per transaction.")] = 100,
+    report: Annotated[str | None, typer.Option(help="Write the JSON report here.")] = None,
+) -> None:
+    """Import legacy logbooks: each doctor atomically; a second run imports nothing new."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from pydantic import ValidationError
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from logbog_es.migration.importer import Importer, LineRejected
+    from logbog_es.migration.legacy import Reference
+
+    console = Console(stderr=True)
+    path = Path(file)
+    if not path.exists():
+        console.print(f"[red]no such file: {file}[/red]")
+        raise typer.Exit(2)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    container = _container_for_projections()
+    try:
+        importer = Importer(
+            container.app, file_sha256=digest, dry_run=dry_run, batch_size=batch_size
+        )
+        if reference:
+            try:
+                ref = Reference.model_validate(json.loads(Path(reference).read_text("utf-8")))
+                done = importer.load_reference(ref)
+            except (ValidationError, json.JSONDecodeError, LineRejected, OSError) as error:
+                console.print(f"[red]the reference file is not valid: {error}[/red]")
+                raise typer.Exit(2) from error
+            if done:
+                console.print(
+                    f"reference: {'would register' if dry_run else 'registered'} "
+                    f"{len(done)} ({', '.join(done[:5])}{', ...' if len(done) > 5 else ''})"
+                )
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:>8} doctors/s"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("importing", total=len(lines), rate="-")
+            import time
+
+            started = time.perf_counter()
+
+            def advance(_: object) -> None:
+                progress.advance(task)
+                done_count = progress.tasks[0].completed
+                elapsed = time.perf_counter() - started
+                if elapsed > 0:
+                    progress.update(task, rate=f"{done_count / elapsed:,.0f}")
+
+            result = importer.run(enumerate(lines, start=1), progress=advance)
+            progress.update(task, completed=len(lines))
+        table = Table(title="Dry run: nothing was written" if dry_run else "Import")
+        table.add_column("doctors")
+        table.add_column("count", justify="right")
+        for status in ("would-import" if dry_run else "imported", "skipped", "conflict", "failed"):
+            table.add_row(status, str(result.count(status)))
+        table.add_row(
+            "events" + (" (would be) written" if dry_run else " written"), str(result.events)
+        )
+        console.print(table)
+        for line in result.results:
+            for problem in line.errors[:20]:
+                console.print(f"line {problem.line}: {problem.path}: {problem.message}")
+        if report:
+            Path(report).write_text(
+                json.dumps(result.as_json(), indent=2, ensure_ascii=False), encoding="utf-8"
+            )
+            console.print(f"report written to {report}")
+        if result.failed:
+            raise typer.Exit(1)
+    finally:
+        container.close()
+
+
+@importing.command("schema")
+def import_schema() -> None:
+    """Write docs/legacy-format.schema.json from the format's models."""
+    import json
+    from pathlib import Path
+
+    from logbog_es.migration.legacy import schemas
+
+    out = Path(__file__).resolve().parents[2] / "docs" / "legacy-format.schema.json"
+    out.write_text(
+        json.dumps(schemas(), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    print(out)
 
 
 def main() -> None:

@@ -69,3 +69,34 @@ class TestCli:
         result = CliRunner().invoke(cli, ["token", "--sub", "x"])
         assert result.exit_code == 2
         assert "JWKS" in result.output
+
+
+class TestImportCli:
+    """`logbog import legacy`: summary, report file, exit code."""
+
+    def test_import_report_and_exit_code(self, env: Path) -> None:
+        """A file with one bad line exits 1 and the report names it; a second run skips."""
+        import json
+        import random
+
+        from logbog_es.migration.generate import logbook, reference
+
+        rng = random.Random(5)
+        lines = [json.dumps(logbook(i, rng)) for i in range(3)] + ["{broken"]
+        export = env / "export.jsonl"
+        export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        ref = env / "reference.json"
+        ref.write_text(json.dumps(reference()), encoding="utf-8")
+        report = env / "report.json"
+        args = ["import", "legacy", str(export), "--reference", str(ref), "--report", str(report)]
+        first = CliRunner().invoke(cli, args)
+        assert first.exit_code == 1, first.output
+        body = json.loads(report.read_text(encoding="utf-8"))
+        assert body["summary"]["imported"] == 3
+        assert body["lines"][0]["line"] == 4
+        assert "bad JSON" in body["lines"][0]["errors"][0]["message"]
+        dry = CliRunner().invoke(
+            cli, ["import", "legacy", str(export), "--dry-run", "--report", str(report)]
+        )
+        assert json.loads(report.read_text(encoding="utf-8"))["summary"]["skipped"] == 3
+        assert dry.exit_code == 1

@@ -42,3 +42,18 @@ class TestProjectionTopics:
         for projection in all_projections():
             assert projection.topics is not None, projection.name
             assert projection.topics <= known, (projection.name, projection.topics - known)
+
+
+class TestLegacyFormatSchema:
+    """docs/legacy-format.schema.json is generated from the format's models."""
+
+    def test_schema_is_up_to_date(self) -> None:
+        """Regenerate with `.venv/bin/logbog import schema` when this fails."""
+        from pathlib import Path
+
+        from logbog_es.migration.legacy import schemas
+
+        path = Path(__file__).resolve().parents[2] / "docs" / "legacy-format.schema.json"
+        assert json.loads(path.read_text(encoding="utf-8")) == json.loads(
+            json.dumps(schemas(), sort_keys=True)
+        )

@@ -114,3 +114,34 @@ class DecodedEvents:
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for offset in range(0, len(items), size):
         yield items[offset : offset + size]
+
+
+def existing_streams(recorder: ApplicationRecorder, streams: Sequence[UUID]) -> set[UUID]:
+    """Which of `streams` have any event (one query per few hundred ids)."""
+    found: set[UUID] = set()
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        for chunk in _chunks(streams, 500):
+            marks = ", ".join("?" for _ in chunk)
+            with recorder.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "  # noqa: S608
+                    f"WHERE originator_id IN ({marks})",
+                    [s.hex for s in chunk],
+                )
+                found |= {UUID(r[0]) for r in c.fetchall()}
+        return found
+    if isinstance(recorder, PostgresApplicationRecorder):
+        statement = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+        ).format(
+            schema=Identifier(recorder.datastore.schema),
+            table=Identifier(recorder.events_table_name),
+        )
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, (list(streams),))
+            return {r["originator_id"] for r in curs.fetchall()}
+    if isinstance(recorder, POPOApplicationRecorder):
+        with recorder._database_lock:
+            index = recorder._stored_events_index
+            return {s for s in streams if index.get(str(s))}
+    raise TypeError(f"no stream lookup for {type(recorder).__name__}")

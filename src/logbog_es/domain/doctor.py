@@ -156,8 +156,9 @@ class Doctor(LogbogAggregate):
 
     @classmethod
     def register(
-        cls, *, authorisation_id: str, name: str, email: str, cpr: str | None, meta: Meta
+        cls, *, authorisation_id: str, name: str, email: str | None, cpr: str | None, meta: Meta
     ) -> Doctor:
+        """`email` may be unknown (None) only for doctors imported from the old logbook."""
         auth = check_authorisation_id(authorisation_id)
         return cls._start(
             cls.Registered,
@@ -165,7 +166,7 @@ class Doctor(LogbogAggregate):
             meta,
             authorisation_id=auth,
             name=check_text(name, "name"),
-            email=check_email(email),
+            email=check_email(email) if email is not None else "",
             cpr=check_cpr(cpr) if cpr else None,
         )
 

@@ -897,6 +897,26 @@ class Programme(LogbogAggregate):
         )
         return self.employment(employment_id)
 
+    def import_time_attestation(
+        self, *, employment_id: UUID, attested_by: UUID, attested_on: date, meta: Meta
+    ) -> None:
+        """A time attestation issued in the old logbook, recorded as it was (R7 was checked
+        there); only a second attestation of the same employment is refused."""
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+        time = self.time_report(employment_id, attested_on)
+        self._record(
+            self.EmploymentTimeAttested,
+            meta.effective(attested_on),
+            employment_id=employment_id,
+            attested_by=attested_by,
+            attested_on=attested_on,
+            absence_days=time.absence_days,
+            required_end=time.required_end,
+        )
+
     def attest_time(
         self, *, employment_id: UUID, attested_by: UUID, today: date, meta: Meta
     ) -> None:

@@ -1,0 +1,1 @@
+"""Migration tooling: importing legacy logbooks as events (see docs/legacy-format.md)."""

@@ -1,0 +1,801 @@
+"""Import legacy logbooks as events: each doctor atomically, idempotently, with exact errors.
+
+For every line: parse and validate it (JSON, the format, references, the rules of the domain as
+the aggregates enforce them); build the doctor's aggregates in memory with the original dates as
+effective dates; then save them with an import receipt in one transaction, several doctors per
+batch. The receipt's id derives from the old system's doctor id and holds the hash of the line,
+so a second run skips what it imported and reports a changed line as a conflict.
+Every imported event's command id names its source: `import:<file sha256 prefix>:<line>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+from pydantic import ValidationError
+
+from logbog_es.application.app import Logbog
+from logbog_es.application.chain import head
+from logbog_es.application.eventlog import existing_streams
+from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
+from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.department import Department, department_id
+from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
+from logbog_es.domain.errors import LogbogError
+from logbog_es.domain.programme import Programme
+from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
+from logbog_es.domain.specialty import Specialty, specialty_id
+from logbog_es.domain.submission import Submission
+from logbog_es.domain.values import (
+    Capacity,
+    Competency,
+    Course,
+    MethodRequirement,
+)
+from logbog_es.migration.legacy import LegacyLogbook, LegacyProgramme, Person, Reference
+
+IMPORT_COMMAND = "import-legacy"
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    path: str
+    message: str
+
+
+@dataclass
+class LineResult:
+    line: int
+    legacy_id: str | None
+    status: str  # imported, would-import, skipped, conflict, failed
+    events: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    file_sha256: str
+    dry_run: bool
+    results: list[LineResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def events(self) -> int:
+        return sum(r.events for r in self.results if r.status in ("imported", "would-import"))
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status in ("failed", "conflict") for r in self.results)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file_sha256": self.file_sha256,
+            "dry_run": self.dry_run,
+            "summary": {
+                status: self.count(status)
+                for status in ("imported", "would-import", "skipped", "conflict", "failed")
+            }
+            | {"events": self.events},
+            "lines": [
+                {
+                    "line": r.line,
+                    "legacy_id": r.legacy_id,
+                    "status": r.status,
+                    "events": r.events,
+                    "errors": [{"path": e.path, "message": e.message} for e in r.errors],
+                }
+                for r in self.results
+                if r.status != "imported" or r.errors
+            ],
+        }
+
+
+class LineRejected(Exception):
+    def __init__(self, errors: list[LineError]) -> None:
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def _path(loc: Iterable[Any]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
+    return "".join(parts) or "(line)"
+
+
+class _Batch:
+    """Aggregates decided for the lines of one batch, saved together."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[LineResult, list[LogbogAggregate]]] = []
+        self.new_people: dict[str, Doctor] = {}
+        self.created_by_line: list[str] = []  # approvers registered by the line being built
+
+    def aggregates(self) -> list[LogbogAggregate]:
+        unique: dict[UUID, LogbogAggregate] = {}
+        for _, aggregates in self.lines:
+            for aggregate in aggregates:
+                unique[aggregate.id] = aggregate
+        return list(unique.values())
+
+
+class Importer:
+    def __init__(
+        self, app: Logbog, *, file_sha256: str, dry_run: bool = False, batch_size: int = 100
+    ) -> None:
+        self.app = app
+        self.file_sha256 = file_sha256
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.today = app.today()
+        self.source = file_sha256[:12]
+        self._seen_ids: dict[str, int] = {}
+        self._seen_auth: dict[str, int] = {}
+        self._specialties: dict[str, Specialty | None] = {}
+        self._curricula: dict[UUID, CurriculumVersion | None] = {}
+        self._departments: dict[str, Department | None] = {}
+        self._known_people: set[UUID] = set()  # doctors known to exist in the store
+        self._exists: set[UUID] = set()  # streams of the current batch found in the store
+
+    # -- reference data ------------------------------------------------------------------------
+
+    def load_reference(self, reference: Reference) -> list[str]:
+        """Register what the reference file names and the store lacks; returns what it did."""
+        done: list[str] = []
+        meta = Meta(f"import:{self.source}", Capacity.IMPORT, f"import:{self.source}:reference")
+        for ref in reference.specialties:
+            if self.app.find(Specialty, specialty_id(ref.code)) is None:
+                specialty = Specialty.register(
+                    code=ref.code,
+                    name=ref.name,
+                    stages=tuple(ref.stages),
+                    on_logbook_from=ref.on_logbook_from,
+                    meta=meta,
+                )
+                self._save_reference(specialty)
+                done.append(f"specialty {ref.code}")
+        for ref_dep in reference.departments:
+            if self.app.find(Department, department_id(ref_dep.code)) is None:
+                department = Department.register(
+                    code=ref_dep.code,
+                    name=ref_dep.name,
+                    kind=ref_dep.kind,
+                    region=ref_dep.region,
+                    meta=meta,
+                )
+                self._save_reference(department)
+                done.append(f"department {ref_dep.code}")
+        for ref_cur in reference.curricula:
+            found = self.app.find(Specialty, specialty_id(ref_cur.specialty_code))
+            if found is None:
+                raise LineRejected(
+                    [
+                        LineError(
+                            0,
+                            "reference.curricula",
+                            f"unknown specialty {ref_cur.specialty_code!r}",
+                        )
+                    ]
+                )
+            specialty = found
+            if any(
+                v.stage is ref_cur.stage and v.label == ref_cur.label for v in specialty.curricula
+            ):
+                continue
+            version = CurriculumVersion.publish(
+                specialty_code=ref_cur.specialty_code,
+                stage=ref_cur.stage,
+                label=ref_cur.label,
+                effective_from=ref_cur.effective_from,
+                nominal_duration_months=ref_cur.nominal_duration_months,
+                competencies=tuple(
+                    Competency(
+                        c.code,
+                        c.title,
+                        c.description,
+                        tuple(c.roles),
+                        tuple(MethodRequirement(m.method, m.mandatory) for m in c.methods),
+                    )
+                    for c in ref_cur.competencies
+                ),
+                courses=tuple(
+                    Course(c.code, c.title, c.kind, c.hours, c.days) for c in ref_cur.courses
+                ),
+                meta=meta,
+            )
+            specialty.add_curriculum_version(
+                curriculum_id=version.id,
+                stage=ref_cur.stage,
+                label=version.label,
+                effective_from=ref_cur.effective_from,
+                meta=meta,
+            )
+            self._save_reference(version, specialty)
+            done.append(
+                f"curriculum {ref_cur.specialty_code}/{ref_cur.stage.value}/{ref_cur.label}"
+            )
+        self._specialties.clear()
+        self._departments.clear()
+        return done
+
+    def _save_reference(self, *aggregates: LogbogAggregate) -> None:
+        if not self.dry_run:
+            self.app.save(*aggregates)
+
+    # -- lines -----------------------------------------------------------------------------------
+
+    def run(
+        self,
+        lines: Iterable[tuple[int, str]],
+        progress: Callable[[LineResult], None] | None = None,
+    ) -> Report:
+        report = Report(self.file_sha256, self.dry_run)
+        chunk: list[tuple[int, str]] = []
+        for number, text in lines:
+            if text.strip():
+                chunk.append((number, text))
+            if len(chunk) >= self.batch_size:
+                self._chunk(chunk, report, progress)
+                chunk = []
+        self._chunk(chunk, report, progress)
+        return report
+
+    def _chunk(
+        self,
+        chunk: list[tuple[int, str]],
+        report: Report,
+        progress: Callable[[LineResult], None] | None,
+    ) -> None:
+        """One batch: look up in one query which doctors and receipts exist, build, save."""
+        if not chunk:
+            return
+        self._prefetch(chunk)
+        batch = _Batch()
+        for number, text in chunk:
+            result = self._line(number, text, batch)
+            report.results.append(result)
+            if result.status not in ("imported", "would-import") and progress:
+                progress(result)
+        self._flush(batch, progress)
+
+    def _prefetch(self, chunk: list[tuple[int, str]]) -> None:
+        ids: list[UUID] = []
+        for _, text in chunk:
+            try:
+                raw = json.loads(text)
+                legacy_id = raw["legacy_id"]
+                auth = check_authorisation_id(raw["doctor"]["authorisation_id"])
+            except (ValueError, KeyError, TypeError, LogbogError):
+                continue
+            ids += [receipt_id(f"{IMPORT_COMMAND}:{legacy_id}"), doctor_id(auth)]
+        self._exists = existing_streams(self.app.recorder, ids) if ids else set()
+
+    def _flush(self, batch: _Batch, progress: Callable[[LineResult], None] | None) -> None:
+        if not batch.lines:
+            return
+        if not self.dry_run:
+            try:
+                self.app.save(*batch.aggregates())
+            except IntegrityError:
+                self._save_one_by_one(batch)
+            else:
+                self._known_people.update(d.id for d in batch.new_people.values())
+        for result, _ in batch.lines:
+            if progress:
+                progress(result)
+
+    def _save_one_by_one(self, batch: _Batch) -> None:
+        """A batch collided with a concurrent writer: rebuild and save each doctor on its own."""
+        for result, _ in batch.lines:
+            result.status = "conflict"
+            result.events = 0
+            result.errors.append(
+                LineError(result.line, "(line)", "changed concurrently while importing; run again")
+            )
+
+    def _line(self, number: int, text: str, batch: _Batch) -> LineResult:
+        digest = hashlib.sha256(text.strip().encode()).hexdigest()
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as error:
+            return LineResult(
+                number,
+                None,
+                "failed",
+                errors=[
+                    LineError(number, "(line)", f"bad JSON: {error.msg} at column {error.colno}")
+                ],
+            )
+        legacy_id = raw.get("legacy_id") if isinstance(raw, dict) else None
+        try:
+            logbook = LegacyLogbook.model_validate(raw)
+        except ValidationError as error:
+            return LineResult(
+                number,
+                legacy_id if isinstance(legacy_id, str) else None,
+                "failed",
+                errors=[LineError(number, _path(e["loc"]), e["msg"]) for e in error.errors()],
+            )
+        result = LineResult(number, logbook.legacy_id, "failed")
+        duplicate = self._duplicates(number, logbook)
+        if duplicate:
+            result.errors = duplicate
+            return result
+        previous = self.app.find(
+            CommandReceipt, receipt_id(f"{IMPORT_COMMAND}:{logbook.legacy_id}")
+        )
+        if previous is not None:
+            if previous.payload_sha256 == digest:
+                result.status = "skipped"
+            else:
+                result.status = "conflict"
+                result.errors = [
+                    LineError(
+                        number,
+                        "(line)",
+                        "this doctor was imported before from different "
+                        "content; not imported again (resolve by hand)",
+                    )
+                ]
+            return result
+        batch.created_by_line = []
+        try:
+            aggregates, events = self._build(number, logbook, digest, batch)
+        except LineRejected as rejected:
+            for auth in batch.created_by_line:  # never saved: not for later lines to share
+                batch.new_people.pop(auth, None)
+            result.errors = rejected.errors
+            return result
+        result.events = events
+        result.status = "would-import" if self.dry_run else "imported"
+        batch.lines.append((result, aggregates))
+        return result
+
+    def _duplicates(self, number: int, logbook: LegacyLogbook) -> list[LineError]:
+        errors = []
+        auth = logbook.doctor.authorisation_id.upper()
+        if logbook.legacy_id in self._seen_ids:
+            errors.append(
+                LineError(
+                    number,
+                    "legacy_id",
+                    f"duplicate legacy id {logbook.legacy_id!r}"
+                    f" (also line {self._seen_ids[logbook.legacy_id]})",
+                )
+            )
+        if auth in self._seen_auth:
+            errors.append(
+                LineError(
+                    number,
+                    "doctor.authorisation_id",
+                    f"doctor {auth} appears twice (also line {self._seen_auth[auth]})",
+                )
+            )
+        inner: dict[str, str] = {}
+        for i, p in enumerate(logbook.programmes):
+            lists: tuple[tuple[str, list[Any]], ...] = (
+                ("employments", p.employments),
+                ("approvals", p.approvals),
+                ("paper_attestations", p.paper_attestations),
+                ("submissions", p.submissions),
+            )
+            for kind, items in lists:
+                for j, item in enumerate(items):
+                    where = f"programmes[{i}].{kind}[{j}].legacy_id"
+                    if item.legacy_id in inner:
+                        errors.append(
+                            LineError(
+                                number,
+                                where,
+                                f"duplicate id {item.legacy_id!r} (also {inner[item.legacy_id]})",
+                            )
+                        )
+                    inner.setdefault(item.legacy_id, where)
+        self._seen_ids.setdefault(logbook.legacy_id, number)
+        self._seen_auth.setdefault(auth, number)
+        return errors
+
+    # -- building a doctor's aggregates ------------------------------------------------------------
+
+    def _meta(
+        self, number: int, effective_on: date | None = None, capacity: Capacity = Capacity.IMPORT
+    ) -> Meta:
+        return Meta(
+            f"import:{self.source}", capacity, f"import:{self.source}:{number}", effective_on
+        )
+
+    def _specialty(self, code: str) -> Specialty | None:
+        if code not in self._specialties:
+            self._specialties[code] = self.app.find(Specialty, specialty_id(code))
+        return self._specialties[code]
+
+    def _department(self, code: str) -> Department | None:
+        if code not in self._departments:
+            self._departments[code] = self.app.find(Department, department_id(code))
+        return self._departments[code]
+
+    def _curriculum(self, curriculum: UUID) -> CurriculumVersion | None:
+        if curriculum not in self._curricula:
+            self._curricula[curriculum] = self.app.find(CurriculumVersion, curriculum)
+        return self._curricula[curriculum]
+
+    def _person(
+        self,
+        number: int,
+        person: Person,
+        batch: _Batch,
+        touched: dict[UUID, LogbogAggregate],
+        path: str,
+    ) -> UUID:
+        """A signer by authorisation id: known, new in this batch, or registered now."""
+        with _at(number, path):
+            auth = check_authorisation_id(person.authorisation_id)
+        pid = doctor_id(auth)
+        if pid in touched or pid in self._known_people:
+            return pid
+        if auth in batch.new_people:
+            touched[pid] = batch.new_people[auth]
+            return pid
+        if self.app.find(Doctor, pid) is not None:
+            self._known_people.add(pid)
+            return pid
+        with _at(number, path):
+            doctor = Doctor.register(
+                authorisation_id=auth,
+                name=person.name,
+                email=None,
+                cpr=None,
+                meta=self._meta(number),
+            )
+        batch.new_people[auth] = doctor
+        batch.created_by_line.append(auth)
+        touched[pid] = doctor
+        return pid
+
+    def _build(
+        self, number: int, logbook: LegacyLogbook, digest: str, batch: _Batch
+    ) -> tuple[list[LogbogAggregate], int]:
+        """The line's aggregates (with its receipt) and the number of events it adds."""
+        touched: dict[UUID, LogbogAggregate] = {}
+        before = {a.id: len(a.pending_events) for a in batch.new_people.values()}
+        person = logbook.doctor
+        with _at(number, "doctor.authorisation_id"):
+            auth = check_authorisation_id(person.authorisation_id)
+        doctor = self.app.find(Doctor, doctor_id(auth)) if doctor_id(auth) in self._exists else None
+        if doctor is None and auth in batch.new_people:
+            doctor = batch.new_people.pop(auth)
+        if doctor is None:
+            with _at(number, "doctor"):
+                doctor = Doctor.register(
+                    authorisation_id=auth,
+                    name=person.name,
+                    email=person.email,
+                    cpr=person.cpr,
+                    meta=self._meta(number),
+                )
+        touched[doctor.id] = doctor
+        for i, legacy in enumerate(logbook.programmes):
+            self._programme(number, f"programmes[{i}]", legacy, doctor, batch, touched)
+        meta = Meta(
+            f"import:{self.source}", Capacity.IMPORT, f"{IMPORT_COMMAND}:{logbook.legacy_id}"
+        )
+        recorded = tuple(
+            RecordedEvent(getattr(type(e), "TOPIC", ""), e.originator_id, e.originator_version)
+            for a in touched.values()
+            for e in a.pending_events[before.get(a.id, 0) :]
+        )
+        receipt = CommandReceipt.issue(
+            command_name=IMPORT_COMMAND, payload_sha256=digest, events=recorded, meta=meta
+        )
+        return [*touched.values(), receipt], len(recorded) + 1
+
+    def _programme(
+        self,
+        number: int,
+        where: str,
+        legacy: LegacyProgramme,
+        doctor: Doctor,
+        batch: _Batch,
+        touched: dict[UUID, LogbogAggregate],
+    ) -> None:
+        specialty = self._specialty(legacy.specialty_code)
+        if specialty is None:
+            raise LineRejected(
+                [
+                    LineError(
+                        number,
+                        f"{where}.specialty_code",
+                        f"unknown specialty {legacy.specialty_code!r}",
+                    )
+                ]
+            )
+        with _at(number, f"{where}.stage"):
+            specialty.check_stage(legacy.stage)
+        ref = next(
+            (
+                v
+                for v in specialty.curricula
+                if v.stage is legacy.stage and v.label == legacy.curriculum_label
+            ),
+            None,
+        )
+        if ref is None:
+            labels = ", ".join(v.label for v in specialty.curricula if v.stage is legacy.stage)
+            raise LineRejected(
+                [
+                    LineError(
+                        number,
+                        f"{where}.curriculum_label",
+                        f"no {legacy.stage.value} curriculum version labelled "
+                        f"{legacy.curriculum_label!r} in {specialty.code!r} "
+                        f"(known: {labels or 'none'})",
+                    )
+                ]
+            )
+        curriculum = self._curriculum(ref.curriculum_id)
+        assert curriculum is not None
+        pid = stable_id("programme", f"legacy:{legacy.legacy_id}")
+        started = self._meta(number, legacy.hiring_date)
+        with _at(number, where):
+            doctor.enrol(
+                programme_id=pid,
+                specialty_code=specialty.code,
+                stage=legacy.stage,
+                hiring_date=legacy.hiring_date,
+                meta=started,
+            )
+        programme = Programme.start(
+            programme_id=pid,
+            doctor_id=doctor.id,
+            specialty_code=specialty.code,
+            stage=legacy.stage,
+            region=legacy.region,
+            hiring_date=legacy.hiring_date,
+            pinned=ref,
+            meta=started,
+        )
+        touched[programme.id] = programme
+        self._employments(number, where, legacy, programme, doctor, batch, touched)
+        self._approvals(number, where, legacy, programme, curriculum, batch, touched)
+        for j, course in enumerate(legacy.courses):
+            with _at(number, f"{where}.courses[{j}]"):
+                programme.complete_course(
+                    curriculum=curriculum,
+                    code=course.course_code,
+                    completed_on=course.completed_on,
+                    hours=course.hours,
+                    days=course.days,
+                    evidence_ref=course.evidence_ref,
+                    today=self.today,
+                    meta=self._meta(number, course.completed_on),
+                )
+        logbook_from = specialty.on_logbook_from
+        if doctor.access_from is not None:
+            logbook_from = max(logbook_from, doctor.access_from)
+        for j, paper in enumerate(legacy.paper_attestations):
+            at = f"{where}.paper_attestations[{j}]"
+            tid = stable_id("attestation", f"legacy:{paper.legacy_id}")
+            with _at(number, at):
+                programme.register_prior_attestation(
+                    attestation_id=tid,
+                    curriculum=curriculum,
+                    kind=paper.kind,
+                    code=paper.code,
+                    attested_on=paper.attested_on,
+                    attested_by=paper.attested_by,
+                    document_ref=paper.document_ref,
+                    logbook_from=logbook_from,
+                    today=self.today,
+                    meta=self._meta(number, paper.attested_on),
+                )
+            if paper.verified is not None:
+                verified = paper.verified
+                verifier = self._person(
+                    number, verified.verified_by, batch, touched, f"{at}.verified.verified_by"
+                )
+                with _at(number, f"{at}.verified"):
+                    programme.verify_prior_attestation(
+                        attestation_id=tid,
+                        verified_by=verifier,
+                        today=verified.verified_on,
+                        meta=self._meta(number, verified.verified_on),
+                    )
+        for sent in legacy.submissions:
+            meta = self._meta(number, sent.submitted_on, Capacity.TRAINEE)
+            submission = Submission.submit(
+                new_id=stable_id("submission", f"legacy:{sent.legacy_id}"),
+                programme_id=programme.id,
+                doctor_id=doctor.id,
+                kind=sent.kind,
+                submitted_on=sent.submitted_on,
+                package={
+                    "format": "legacy",
+                    "legacy_id": sent.legacy_id,
+                    "kind": sent.kind.value,
+                    "submitted_on": sent.submitted_on.isoformat(),
+                    "legacy_sha256": sent.sha256,
+                },
+                sources={},
+                chain_head=head(self.app.recorder),
+                meta=meta,
+            )
+            programme.record_submission(submission.id, sent.kind.value, meta)
+            touched[submission.id] = submission
+
+    def _employments(
+        self,
+        number: int,
+        where: str,
+        legacy: LegacyProgramme,
+        programme: Programme,
+        doctor: Doctor,
+        batch: _Batch,
+        touched: dict[UUID, LogbogAggregate],
+    ) -> None:
+        for j, emp in enumerate(legacy.employments):
+            at = f"{where}.employments[{j}]"
+            department = self._department(emp.department_code)
+            if department is None:
+                raise LineRejected(
+                    [
+                        LineError(
+                            number,
+                            f"{at}.department_code",
+                            f"unknown department {emp.department_code!r}",
+                        )
+                    ]
+                )
+            eid = stable_id("employment", f"legacy:{emp.legacy_id}")
+            meta = self._meta(number, emp.start)
+            with _at(number, at):
+                employment = programme.add_employment(
+                    employment_id=eid,
+                    department_id=department.id,
+                    start=emp.start,
+                    end=emp.end,
+                    percent=emp.percent,
+                    others=doctor.employments_outside(programme.id),
+                    meta=meta,
+                )
+            doctor.book_employment(programme.id, employment, meta)
+            for k, change in enumerate(emp.part_time_changes):
+                with _at(number, f"{at}.part_time_changes[{k}]"):
+                    programme.change_fraction(
+                        employment_id=eid,
+                        from_date=change.from_date,
+                        fraction=Fraction(change.percent) / 100,
+                        meta=self._meta(number, change.from_date),
+                    )
+            if emp.extended_to is not None:
+                new_end = emp.extended_to
+                with _at(number, f"{at}.extended_to"):
+                    extended = programme.extend(
+                        employment_id=eid,
+                        new_end=new_end,
+                        reason="Forlænget i den tidligere logbog",
+                        others=doctor.employments_outside(programme.id),
+                        meta=self._meta(number, new_end),
+                    )
+                doctor.extend_booking(eid, extended.end, self._meta(number, extended.end))
+            for k, absence in enumerate(emp.absences):
+                with _at(number, f"{at}.absences[{k}]"):
+                    programme.record_absence(
+                        absence_id=stable_id("absence", f"legacy:{emp.legacy_id}:{k}"),
+                        employment_id=eid,
+                        kind=absence.kind,
+                        first_day=absence.first_day,
+                        last_day=absence.last_day,
+                        meta=self._meta(number, absence.first_day),
+                    )
+        for j, emp in enumerate(legacy.employments):
+            attestation = emp.time_attestation
+            if attestation is None:
+                continue
+            at = f"{where}.employments[{j}].time_attestation"
+            signer = self._person(
+                number, attestation.attested_by, batch, touched, f"{at}.attested_by"
+            )
+            with _at(number, at):
+                programme.import_time_attestation(
+                    employment_id=stable_id("employment", f"legacy:{emp.legacy_id}"),
+                    attested_by=signer,
+                    attested_on=attestation.attested_on,
+                    meta=self._meta(
+                        number, attestation.attested_on, Capacity(attestation.capacity)
+                    ),
+                )
+
+    def _approvals(
+        self,
+        number: int,
+        where: str,
+        legacy: LegacyProgramme,
+        programme: Programme,
+        curriculum: CurriculumVersion,
+        batch: _Batch,
+        touched: dict[UUID, LogbogAggregate],
+    ) -> None:
+        for j, approval in enumerate(legacy.approvals):
+            at = f"{where}.approvals[{j}]"
+            if approval.approver is None:
+                raise LineRejected(
+                    [
+                        LineError(
+                            number,
+                            f"{at}.approver",
+                            "the approver cannot be identified: the old logbook gives no "
+                            "authorisation id",
+                        )
+                    ]
+                )
+            approver = self._person(number, approval.approver, batch, touched, f"{at}.approver")
+            delegated = (
+                self._person(number, approval.delegated_by, batch, touched, f"{at}.delegated_by")
+                if approval.delegated_by
+                else None
+            )
+            employment = programme.employment_on(approval.assessed_on)
+            if employment is None:
+                raise LineRejected(
+                    [
+                        LineError(
+                            number,
+                            f"{at}.assessed_on",
+                            f"{approval.assessed_on} is outside every employment of the programme",
+                        )
+                    ]
+                )
+            approval_id = stable_id("approval", f"legacy:{approval.legacy_id}")
+            capacity = Capacity(approval.capacity)
+            with _at(number, at):
+                programme.approve(
+                    approval_id=approval_id,
+                    curriculum=curriculum,
+                    code=approval.competency_code,
+                    approver_id=approver,
+                    capacity=capacity,
+                    delegated_by=delegated,
+                    method=approval.method,
+                    assessed_on=approval.assessed_on,
+                    department_id=employment.department_id,
+                    note=approval.note,
+                    today=self.today,
+                    meta=self._meta(number, approval.assessed_on, capacity),
+                )
+            withdrawal = approval.withdrawn
+            if withdrawal is not None:
+                if withdrawal.withdrawn_by is not None:
+                    self._person(
+                        number,
+                        withdrawal.withdrawn_by,
+                        batch,
+                        touched,
+                        f"{at}.withdrawn.withdrawn_by",
+                    )
+                with _at(number, f"{at}.withdrawn"):
+                    programme.withdraw(
+                        approval_id=approval_id,
+                        reason=withdrawal.reason,
+                        meta=self._meta(number, withdrawal.withdrawn_on),
+                    )
+
+
+@contextmanager
+def _at(number: int, path: str) -> Iterator[None]:
+    """Turn a domain refusal into a line error at `path`."""
+    try:
+        yield
+    except LogbogError as error:
+        raise LineRejected([LineError(number, path, error.message)]) from error
