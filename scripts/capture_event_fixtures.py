@@ -32,9 +32,11 @@ from logbog_es.commands import (
     RecordAbsence,
     RecordCourseCompletion,
     RegisterPriorAttestation,
+    RespondToEvaluations,
     RevokeStaff,
     RevokeSupervisorAccess,
     SubmitDocumentation,
+    SubmitEvaluation,
     VerifyPriorAttestation,
     WithdrawApproval,
 )
@@ -44,6 +46,7 @@ from logbog_es.domain.curriculum import curriculum_id
 from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.registry import event_classes
 from logbog_es.domain.values import Capacity, Stage
 
@@ -220,6 +223,30 @@ def _time_and_submission(app: Logbog) -> None:
     from logbog_es.application import queries
 
     queries.read_history(app, nord, doctor_id("DM002"))
+    # An evaluation of Sofie's first employment (in its last month) and the UAO's response.
+    sofie = app.repository.get(doctor_id("DM001")).programmes[0].programme_id
+    first = app.repository.get(sofie).employments[0]
+    app.execute(
+        SubmitEvaluation.model_validate(
+            {
+                "programme_id": sofie,
+                "employment_id": first.employment_id,
+                "answers": {q.code: 5 for q in CURRENT.questions},
+                "comment": "Godt sted at lære.",
+            }
+        ),
+        app.resolve_actor(str(doctor_id("DM001"))),
+    )
+    app.execute(
+        RespondToEvaluations.model_validate(
+            {
+                "department_id": first.department_id,
+                "period": "2026-H1",
+                "text": "Tak for tilbagemeldingerne.",
+            }
+        ),
+        app.resolve_actor(str(doctor_id("DM004"))),
+    )
 
 
 def main() -> int:

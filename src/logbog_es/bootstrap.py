@@ -20,6 +20,7 @@ from logbog_es.application.app import copenhagen_today
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
 from logbog_es.projections.department_overview import DepartmentOverview
+from logbog_es.projections.evaluation_results import EvaluationResults
 from logbog_es.projections.programme_progress import ProgrammeProgress
 from logbog_es.projections.region_register import RegionRegister
 from logbog_es.projections.runner import Projection, Runner
@@ -39,6 +40,7 @@ def all_projections() -> list[Projection]:
         DepartmentOverview(),
         RegionRegister(),
         Submissions(),
+        EvaluationResults(),
     ]
 
 
@@ -124,7 +126,11 @@ def bootstrap(
     storage = storage or settings.storage
     if storage.kind == "postgres":
         ensure_pg_schema(storage.pg)
-    app = Logbog(env=event_store_env(storage, settings), today=today)
+    app = Logbog(
+        env=event_store_env(storage, settings),
+        today=today,
+        evaluation_window_days=settings.evaluation_window_days,
+    )
     read_store: ReadStore
     if storage.kind == "postgres":
         read_store = PostgresReadStore(

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     demo_data: bool = Field(default=True, description="Load demo data into an empty store.")
     postgres_pool_size: int = 5
+    evaluation_window_days: int = Field(
+        default=90, ge=0, description="How long after an employment ends it may be evaluated."
+    )
     read_wait_seconds: float = Field(
         default=5.0, description="How long a query with ?after= waits for its read model."
     )

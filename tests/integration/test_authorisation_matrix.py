@@ -36,17 +36,20 @@ from logbog_es.commands import (
     RegisterPriorAttestation,
     RegisterSpecialty,
     RequestAssessment,
+    RespondToEvaluations,
     RetireSpecialty,
     RevokeStaff,
     RevokeSupervisorAccess,
     StartProgramme,
     SubmitDocumentation,
+    SubmitEvaluation,
     SubmitSupplementaryDocumentation,
     VerifyPriorAttestation,
     WithdrawApproval,
 )
 from logbog_es.domain.errors import LogbogError, NotAllowed
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.questionnaire import CURRENT
 from tests.helpers import OPERATOR, Ward, World, competency
 
 ROLES = [
@@ -93,12 +96,15 @@ ALLOWED: dict[str, set[str]] = {
     "attest-employment-time": {"uao"},
     "submit-documentation": {"trainee"},
     "submit-supplementary-documentation": {"trainee"},
+    "submit-evaluation": {"trainee"},
+    "respond-to-evaluations": {"uao"},
 }
 
 #: Allowed, but refused by the domain in this scene (authorisation passed, the rules did not).
 DOMAIN_REFUSAL = {
     "submit-documentation": "dossier.not_ready",
     "submit-supplementary-documentation": "dossier.nothing_new",
+    "submit-evaluation": "evaluation.too_early",
 }
 
 
@@ -363,6 +369,16 @@ BUILD: dict[str, Callable[[Scene], Command]] = {
         {"programme_id": s.ward.programme, "kind": "independent-practice"}
     ),
     "submit-supplementary-documentation": _submitted,
+    "submit-evaluation": lambda s: SubmitEvaluation.model_validate(
+        {
+            "programme_id": s.ward.programme,
+            "employment_id": _employment(s),
+            "answers": {q.code: 4 for q in CURRENT.questions},
+        }
+    ),
+    "respond-to-evaluations": lambda s: RespondToEvaluations(
+        department_id=s.ward.department, period="2026-H1", text="Tak for svarene."
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from logbog_es.api import (
     problems,
     routes_commands,
     routes_dossier,
+    routes_evaluations,
     routes_history,
     routes_queries,
     routes_readmodels,
@@ -95,4 +96,5 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     app.include_router(routes_readmodels.router)
     app.include_router(routes_dossier.router)
     app.include_router(routes_history.router)
+    app.include_router(routes_evaluations.router)
     return app

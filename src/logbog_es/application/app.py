@@ -128,9 +128,11 @@ class Logbog(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         today: Callable[[], date] = copenhagen_today,
+        evaluation_window_days: int = 90,
     ) -> None:
         super().__init__(env)
         self.today = today
+        self.evaluation_window_days = evaluation_window_days
         self._position_of = position_lookup(self.recorder)
         self.decoded_events = DecodedEvents(self.mapper)
         from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - they import Logbog

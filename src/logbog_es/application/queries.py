@@ -62,6 +62,8 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "attest-employment-time": Action.ATTEST_EMPLOYMENT_TIME,
     "submit-documentation": Action.SUBMIT_DOCUMENTATION,
     "submit-supplementary-documentation": Action.SUBMIT_DOCUMENTATION,
+    "submit-evaluation": Action.SUBMIT_EVALUATION,
+    "respond-to-evaluations": Action.RESPOND_TO_EVALUATIONS,
 }
 
 
@@ -72,6 +74,7 @@ class DoctorView:
 
 
 UAO_COMMANDS = (
+    "respond-to-evaluations",
     "record-absence",
     "attest-employment-time",
     "grant-supervisor-access",

@@ -14,6 +14,7 @@ from logbog_es.commands.access import (
 )
 from logbog_es.commands.base import Command
 from logbog_es.commands.dossier import SubmitDocumentation, SubmitSupplementaryDocumentation
+from logbog_es.commands.evaluation import RespondToEvaluations, SubmitEvaluation
 from logbog_es.commands.logbook import (
     ApproveCompetency,
     DeclineAssessment,
@@ -74,6 +75,8 @@ COMMANDS: dict[str, type[Command]] = {
         AttestEmploymentTime,
         SubmitDocumentation,
         SubmitSupplementaryDocumentation,
+        SubmitEvaluation,
+        RespondToEvaluations,
     )
 }
 
@@ -99,11 +102,13 @@ __all__ = [
     "RegisterPriorAttestation",
     "RegisterSpecialty",
     "RequestAssessment",
+    "RespondToEvaluations",
     "RetireSpecialty",
     "RevokeStaff",
     "RevokeSupervisorAccess",
     "StartProgramme",
     "SubmitDocumentation",
+    "SubmitEvaluation",
     "SubmitSupplementaryDocumentation",
     "VerifyPriorAttestation",
     "WithdrawApproval",

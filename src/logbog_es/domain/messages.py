@@ -339,6 +339,22 @@ MESSAGES: dict[str, str] = {
         "give one of as_of, position or effective_on: as_of/position look back in recorded "
         "time, effective_on in effective time"
     ),
+    # Evaluations of training sites (R13).
+    "evaluation.period": "{value!r} is not a period; write YYYY-H1 or YYYY-H2",
+    "evaluation.too_early": (
+        "an employment is evaluated at the earliest in its last month, from {earliest}"
+    ),
+    "evaluation.too_late": "the time to evaluate this employment ended on {latest}",
+    "evaluation.version": "no questionnaire version {version!r}; known: {known}",
+    "evaluation.unknown_question": "{code!r} is not a question of this questionnaire",
+    "evaluation.unanswered": "answer every question: 1-6, or null for not relevant",
+    "evaluation.scale": "answers are 1 to 6 (or null for not relevant), not {value}",
+    "evaluation.done": "you already evaluated this employment",
+    "evaluation.unknown": "no evaluation {evaluation_id}",
+    "auth.own_evaluation_only": ("an evaluation is visible to no one but the trainee who gave it"),
+    "auth.department_uao_only": (
+        "only the department's UAO or tutor may {action}; you act as {actor}"
+    ),
     # Queries.
     "query.sort": "{detail}",
     "query.cursor": "the cursor is not one this API returned; start again without it",

@@ -48,6 +48,9 @@ class Action(StrEnum):
     ATTEST_EMPLOYMENT_TIME = "attest an employment's time"
     SUBMIT_DOCUMENTATION = "submit documentation to STPS"
     READ_SUBMISSION = "read submitted documentation"
+    SUBMIT_EVALUATION = "evaluate a training site"
+    RESPOND_TO_EVALUATIONS = "respond to a department's evaluations"
+    READ_EVALUATION_COMMENTS = "read a department's evaluation comments"
     READ_HISTORY = "read a doctor's history"
     READ_DOCTOR = "read a doctor's profile"
     READ_PROGRAMME = "read a programme"
@@ -131,6 +134,8 @@ _REGIONAL_SECRETARIAT_ACTIONS = {
     Action.EXTEND_EMPLOYMENT,
 }
 _UAO_OF_DEPARTMENT_ACTIONS = {
+    Action.RESPOND_TO_EVALUATIONS,
+    Action.READ_EVALUATION_COMMENTS,
     Action.ATTEST_EMPLOYMENT_TIME,
     Action.GRANT_SUPERVISOR_ACCESS,
     Action.REVOKE_SUPERVISOR_ACCESS,
@@ -138,6 +143,7 @@ _UAO_OF_DEPARTMENT_ACTIONS = {
     Action.VERIFY_PRIOR_ATTESTATION,
 }
 _TRAINEE_ACTIONS = {
+    Action.SUBMIT_EVALUATION,
     Action.REQUEST_ASSESSMENT,
     Action.REGISTER_PRIOR_ATTESTATION,
     Action.SUBMIT_DOCUMENTATION,

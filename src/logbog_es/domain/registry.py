@@ -7,6 +7,7 @@ from logbog_es.domain import (
     curriculum,
     department,
     doctor,
+    evaluation,
     programme,
     readlog,
     receipt,
@@ -27,6 +28,8 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     access.DepartmentAccess,
     submission.Submission,
     readlog.ReadLog,
+    evaluation.Evaluation,
+    evaluation.EvaluationResponse,
 )
 
 

@@ -4,7 +4,24 @@ A handler returns what to save (`Decided`); it never saves. Cross-aggregate rule
 here from aggregates loaded from the event store, never from read models (ARCHITECTURE.md).
 """
 
-from logbog_es.application.handlers import access, dossier, logbook, people, reference, time
+from logbog_es.application.handlers import (
+    access,
+    dossier,
+    evaluation,
+    logbook,
+    people,
+    reference,
+    time,
+)
 from logbog_es.application.handlers.registry import HANDLERS
 
-__all__ = ["HANDLERS", "access", "dossier", "logbook", "people", "reference", "time"]
+__all__ = [
+    "HANDLERS",
+    "access",
+    "dossier",
+    "evaluation",
+    "logbook",
+    "people",
+    "reference",
+    "time",
+]
