@@ -72,7 +72,9 @@ def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
             # chain could not be ordered; the locked path is used instead. See README.
             POSTGRES_ENABLE_DB_FUNCTIONS="n",
             POSTGRES_POOL_SIZE=str(settings.postgres_pool_size),
-            POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_CONNECT_TIMEOUT="2",
+            # Check a pooled connection before use, so a restarted server heals by itself.
+            POSTGRES_PRE_PING="y",
         )
     # Every recorder writes the audit hash chain in the same transaction as the events.
     if env["PERSISTENCE_MODULE"] in chain.TOPICS:

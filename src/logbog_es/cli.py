@@ -42,8 +42,15 @@ def _settings() -> Settings:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (production: projections run separately).")
+    ] = 1,
 ) -> None:
-    """Serve the HTTP API (projections run inside the process)."""
+    """Serve the HTTP API. One worker runs the projections in-process; with several workers run
+    `logbog projections run` beside them."""
+    import os
+    import shutil
+
     import uvicorn
 
     from logbog_es.api.app import create_app
@@ -59,13 +66,16 @@ def serve(
     if settings.demo_data and container.app.position() == 0:
         load_demo(container.app)
         loaded = True
-    container.runner.catch_up()
+    if workers == 1 and settings.in_process_projections:
+        container.runner.catch_up()
     base = f"http://{host}:{port}"
-    print(f"\nLogbog is serving at {base}")
+    print(f"\nLogbog is serving at {base} ({workers} worker{'s' if workers > 1 else ''})")
     print(f"  API documentation: {base}/docs   (click 'Authorize' and paste a token)")
     storage = settings.storage
     where = storage.sqlite_events if storage.kind == "sqlite" else "PostgreSQL"
     print(f"  event store: {where}")
+    if workers > 1:
+        print("  projections: not in these processes; run `logbog projections run` beside them")
     if settings.env is Environment.DEVELOPMENT and settings.demo_data:
         issuer = LocalIssuer(settings)
         print(
@@ -77,7 +87,29 @@ def serve(
             print(f"  {user.label}:\n    {issuer.issue(user.subject)}")
         print("\nA token for any subject: .venv/bin/logbog token --sub SUBJECT")
         print(f"Try: curl -H 'Authorization: Bearer <token>' {base}/me\n")
-    uvicorn.run(create_app(container), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(
+            create_app(container, run_projections=settings.in_process_projections),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
+    container.close()
+    metrics_dir = settings.var_dir / "prometheus-multiproc"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    os.environ["LOGBOG_IN_PROCESS_PROJECTIONS"] = "false"
+    os.environ["LOGBOG_DEMO_DATA"] = "false"
+    uvicorn.run(
+        "logbog_es.api.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @cli.command()
@@ -219,6 +251,7 @@ def projections_run(
         list[str] | None, typer.Argument(help="Read models to run (default: all).")
     ] = None,
     poll_seconds: Annotated[float, typer.Option(help="Polling interval when idle.")] = 0.5,
+    batch_size: Annotated[int, typer.Option(help="Events per transaction.")] = 1000,
 ) -> None:
     """Keep read models up to date, as a process of its own (stop with Ctrl-C or SIGTERM)."""
     import signal
@@ -227,6 +260,7 @@ def projections_run(
 
     container = _container_for_projections()
     _check_names(container, names or [])
+    container.runner.batch_size = batch_size
     log = structlog.get_logger("logbog.projections")
 
     def stop(*_args: object) -> None:

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     evaluation_window_days: int = Field(
         default=90, ge=0, description="How long after an employment ends it may be evaluated."
     )
+    ready_max_lag: int = Field(
+        default=1000, description="/readyz answers 503 when a read model lags more events."
+    )
+    in_process_projections: bool = Field(
+        default=True, description="Run the projections inside `logbog serve` (single process)."
+    )
     read_wait_seconds: float = Field(
         default=5.0, description="How long a query with ?after= waits for its read model."
     )

@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
 from logbog_es import __version__
 from logbog_es.api import (
+    metrics,
     problems,
     routes_commands,
     routes_dossier,
@@ -77,12 +79,15 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
             return response
         finally:
             route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            metrics.REQUEST_SECONDS.labels(request.method, path, str(status)).observe(elapsed)
             log.info(
                 "request",
                 method=request.method,
-                path=getattr(route, "path", request.url.path),
+                path=path,
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
                 actor=getattr(request.state, "actor", None),
             )
 
@@ -90,6 +95,36 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     def healthz() -> Health:
         """The process is alive."""
         return Health(status="ok")
+
+    @app.get("/readyz", tags=["operations"], responses={503: {"description": "Not ready"}})
+    def readyz() -> Response:
+        """Ready to serve: the event store and read models answer, and projections keep up."""
+        bound = container.settings.ready_max_lag
+        try:
+            statuses = container.runner.status()
+        except Exception as error:
+            log.warning("not ready", error_type=type(error).__name__)
+            return problems.problem(
+                503,
+                "the database cannot be reached",
+                "ready.database",
+                headers={"Retry-After": "2"},
+            )
+        behind = {s.name: s.lag for s in statuses if s.lag > bound}
+        if behind:
+            return problems.problem(
+                503,
+                f"read models are more than {bound} events behind",
+                "ready.lag",
+                headers={"Retry-After": "2"},
+                lag=behind,
+            )
+        return JSONResponse({"status": "ready", "head": statuses[0].head if statuses else 0})
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    def prometheus() -> Response:
+        body, content_type = metrics.render(container.runner)
+        return Response(body, media_type=content_type)
 
     app.include_router(routes_commands.router)
     app.include_router(routes_queries.router)

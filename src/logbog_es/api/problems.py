@@ -10,15 +10,25 @@ anything else          -> 500, logged with its traceback, with no internals in t
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import psycopg
 import structlog
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    PersistenceError,
+)
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logbog_es.domain.errors import LogbogError
+
+_TRANSIENT = (InterfaceError, OperationalError)
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("logbog.api")
@@ -117,6 +127,23 @@ def install(app: FastAPI) -> None:
         detail = str(error.detail) if error.detail else TITLES.get(error.status_code, "Error")
         headers = dict(error.headers) if error.headers else None
         return problem(error.status_code, detail, f"http.{error.status_code}", headers=headers)
+
+    @app.exception_handler(PersistenceError)
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(sqlite3.OperationalError)
+    def unavailable(_request: Request, error: Exception) -> JSONResponse:
+        """The database is down, restarting or overloaded: say so, and when to try again."""
+        if isinstance(error, PersistenceError) and not isinstance(error, _TRANSIENT):
+            log.exception("persistence error", error_type=type(error).__name__)
+            return problem(500, "an unexpected error occurred; it has been logged", "internal")
+        log.warning("database unavailable", error_type=type(error).__name__)
+        return problem(
+            503,
+            "the database is unavailable for a moment; nothing was recorded, try again",
+            "service.unavailable",
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     def unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -199,7 +199,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "SELECT * FROM {schema}.{chain} WHERE position > %s ORDER BY position LIMIT %s"
         ).format(schema=schema, chain=chain)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    # Fail fast while the database is unreachable: the API answers 503 with Retry-After and the
+    # client retries with the same idempotency key (the library would retry 10 times itself).
+    select_events = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.select_events.__wrapped__
+    )
+    select_notifications = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.select_notifications.__wrapped__
+    )
+    max_notification_id = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.max_notification_id.__wrapped__
+    )
+
+    @retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)
     def insert_events(
         self,
         stored_events: Sequence[StoredEvent],

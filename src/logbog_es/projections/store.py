@@ -132,6 +132,8 @@ class PostgresReadStore:
             min_size=1,
             max_size=pool_size,
             kwargs={"row_factory": dict_row, "options": f"-c search_path={schema}"},
+            check=ConnectionPool.check_connection,  # heal after a database restart
+            timeout=3,  # fail fast (503) rather than hang while the database is down
             open=True,
             name=f"read-{schema}",
         )
