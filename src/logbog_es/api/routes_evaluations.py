@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.application import evaluations
 from logbog_es.domain.evaluation import check_period
-from logbog_es.domain.questionnaire import CURRENT, QUESTIONNAIRES
+from logbog_es.domain.evaluation import questionnaire as questionnaire_version
+from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import evaluation_results
 
@@ -38,7 +39,7 @@ class CommentOut(BaseModel):
 @router.get("/evaluations/questionnaire")
 def questionnaire(version: str = CURRENT.version) -> dict[str, Any]:
     """The questionnaire (public): groups and questions in Danish and English."""
-    form = QUESTIONNAIRES.get(version) or CURRENT
+    form = questionnaire_version(version)
     return {
         "version": form.version,
         "scale": "1-6 (6 best), or null for not relevant",
@@ -67,6 +68,7 @@ def results(
     """Published results (public, no login): group and question averages with counts.
 
     Only cells of at least 3 evaluations count (R13), under any combination of filters."""
+    questionnaire_version(version)
     filters = {
         "department_id": str(department_id) if department_id else None,
         "period": check_period(period) if period else None,
