@@ -12,7 +12,7 @@ help:
 	@echo "make test   - install what tests need, run lint, types, architecture rules and the whole suite"
 	@echo "make lint   - ruff, mypy strict on src/, import-linter"
 	@echo "make schemas - regenerate the command JSON Schemas in commands/"
-	@echo "make bench  - run the benchmarks under scripts/"
+	@echo "make bench  - commands over HTTP, reads and memory on SQLite and PostgreSQL (scripts/bench.py)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -43,7 +43,7 @@ schemas: $(RUNSTAMP)
 	$(BIN)/logbog schemas write
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_commands.py
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -76,6 +76,13 @@ def event_store_env(storage: Storage, settings: Settings) -> dict[str, str]:
             # Check a pooled connection before use, so a restarted server heals by itself.
             POSTGRES_PRE_PING="y",
         )
+    # Aggregates are cached and fast-forwarded from the store on every read (correct across
+    # processes); replaying a long programme on every command would dominate command latency.
+    env.update(
+        AGGREGATE_CACHE_MAXSIZE=str(settings.aggregate_cache_size),
+        AGGREGATE_CACHE_FASTFORWARD="y",
+        DEEPCOPY_FROM_AGGREGATE_CACHE="y",
+    )
     # Every recorder writes the audit hash chain in the same transaction as the events.
     if env["PERSISTENCE_MODULE"] in chain.TOPICS:
         env["APPLICATION_RECORDER_TOPIC"] = chain.TOPICS[env["PERSISTENCE_MODULE"]]

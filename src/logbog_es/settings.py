@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     evaluation_window_days: int = Field(
         default=90, ge=0, description="How long after an employment ends it may be evaluated."
     )
+    aggregate_cache_size: int = Field(
+        default=10_000, ge=0, description="Aggregates kept in memory per process (fast-forwarded)."
+    )
     ready_max_lag: int = Field(
         default=1000, description="/readyz answers 503 when a read model lags more events."
     )

@@ -1,0 +1,547 @@
+"""The benchmark command (`make bench`): commands over HTTP, reads, memory; SQLite and PostgreSQL.
+
+For each store it builds a store of --doctors trainees (default 50,000), starts `logbog serve`,
+then measures:
+- commands over HTTP with --clients concurrent clients and a realistic mix (approvals,
+  assessment requests, absences, employments): commands/s and p50/p95/p99 latency, next to
+  the raw rate of single-row INSERT+COMMIT with psycopg (or sqlite3) at the same concurrency;
+- the same mix paced at --rate commands/s: p99 latency;
+- read queries (region register, programme progress): p50 and p95;
+- the server process's peak resident memory.
+It prints a table and writes bench-results/bench.json. Targets (2 cores, PostgreSQL beside):
+1,000 commands/s; p99 <= 50 ms at 500/s; read p95 <= 20 ms; memory < 300 MB.
+
+    .venv/bin/python scripts/bench.py --doctors 50000 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import psycopg
+import structlog
+
+from logbog_es.application.app import copenhagen_today
+from logbog_es.bootstrap import bootstrap
+from logbog_es.domain.access import DepartmentAccess
+from logbog_es.domain.base import Meta
+from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.department import Department
+from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.programme import Programme
+from logbog_es.domain.specialty import Specialty
+from logbog_es.domain.staff import StaffMember, check_grant
+from logbog_es.domain.values import (
+    AssessmentMethod,
+    Capacity,
+    Competency,
+    Course,
+    CourseKind,
+    DepartmentKind,
+    DoctorRole,
+    MethodRequirement,
+    Region,
+    StaffRole,
+    Stage,
+)
+from logbog_es.settings import Settings
+from logbog_es.tokens import LocalIssuer
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+CLI = [sys.executable, "-c", "from logbog_es.cli import main; main()"]
+ROLES = list(DoctorRole)
+
+
+def _meta(capacity: Capacity = Capacity.SECRETARIAT) -> Meta:
+    return Meta("bench", capacity, str(uuid.uuid4()))
+
+
+def _month(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class World:
+    uao: uuid.UUID
+    live: list[
+        tuple[uuid.UUID, uuid.UUID, uuid.UUID, date, date]
+    ]  # trainee, programme, employment, start, end
+    programmes: list[uuid.UUID]
+
+
+def build(app: Any, doctors: int) -> World:
+    """Reference data, a UAO, and `doctors` trainees each in the middle of a KBU employment."""
+    today = copenhagen_today()
+    specialty = Specialty.register(
+        code="kbu", name="KBU", stages=(Stage.KBU,), on_logbook_from=date(2010, 1, 1), meta=_meta()
+    )
+    comps = tuple(
+        Competency(
+            f"K{i}",
+            f"Kompetence {i}",
+            "Beskrivelse",
+            (ROLES[i % 7],),
+            (MethodRequirement(AssessmentMethod.MINI_CEX, True),),
+        )
+        for i in range(25)
+    )
+    curriculum = CurriculumVersion.publish(
+        specialty_code="kbu",
+        stage=Stage.KBU,
+        label="2019",
+        effective_from=date(2019, 1, 1),
+        nominal_duration_months=12,
+        competencies=comps,
+        courses=(Course("C1", "Kursus", CourseKind.GENERAL, None, 2),),
+        meta=_meta(),
+    )
+    specialty.add_curriculum_version(
+        curriculum_id=curriculum.id,
+        stage=Stage.KBU,
+        label="2019",
+        effective_from=date(2019, 1, 1),
+        meta=_meta(),
+    )
+    departments = [
+        Department.register(
+            code=f"D{i}",
+            name=f"Afdeling {i}",
+            kind=DepartmentKind.HOSPITAL,
+            region=Region.NORD,
+            meta=_meta(),
+        )
+        for i in range(60)
+    ]
+    uao = Doctor.register(
+        authorisation_id="UAO01", name="Ulla UAO", email="u@example.dk", cpr=None, meta=_meta()
+    )
+    access = DepartmentAccess.open(
+        department_id=departments[0].id,
+        kind=DepartmentKind.HOSPITAL,
+        region=Region.NORD,
+        meta=_meta(),
+    )
+    access.appoint(
+        appointment_id=uuid.uuid4(), doctor_id=uao.id, start=date(2020, 1, 1), meta=_meta()
+    )
+    staff = StaffMember.enrol("bench-sek", _meta(Capacity.OPERATOR))
+    staff.grant(check_grant(StaffRole.SECRETARIAT, Region.NORD), _meta(Capacity.OPERATOR))
+    app.save(specialty, curriculum, *departments, uao, access, staff)
+    hired = _month(today, -5)
+    end = _month(hired, 12) - timedelta(days=1)
+    live, programmes, pending = [], [], []
+    for index in range(doctors):
+        meta = _meta()
+        doctor = Doctor.register(
+            authorisation_id=f"{index:05X}"[-5:],
+            name=f"Læge {index}",
+            email=f"l{index}@example.dk",
+            cpr=None,
+            meta=meta,
+        )
+        programme_id = uuid.uuid4()
+        doctor.enrol(
+            programme_id=programme_id,
+            specialty_code="kbu",
+            stage=Stage.KBU,
+            hiring_date=hired,
+            meta=meta,
+        )
+        programme = Programme.start(
+            programme_id=programme_id,
+            doctor_id=doctor.id,
+            specialty_code="kbu",
+            stage=Stage.KBU,
+            region=Region.NORD,
+            hiring_date=hired,
+            pinned=specialty.pin(Stage.KBU, hired),
+            meta=meta,
+        )
+        employment = programme.add_employment(
+            employment_id=uuid.uuid4(),
+            department_id=departments[index % 60].id,
+            start=hired,
+            end=end,
+            percent=100,
+            others=(),
+            meta=meta,
+        )
+        doctor.book_employment(programme.id, employment, meta)
+        programmes.append(programme.id)
+        if index % 60 == 0:
+            live.append((doctor.id, programme.id, employment.employment_id, hired, end))
+        pending += [doctor, programme]
+        if len(pending) >= 2000:
+            app.save(*pending)
+            pending = []
+    if pending:
+        app.save(*pending)
+    return World(uao.id, live, programmes)
+
+
+def mix(world: World, count: int, seed: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """Valid, independent commands: 50 % approvals, 20 % requests, 15 % absences, 15 %
+    employments. Each is (command name, acting subject, body)."""
+    rng = random.Random(seed)
+    today = copenhagen_today()
+    approvals = [(t, p, f"K{k}") for t, p, *_ in world.live for k in range(25)]
+    rng.shuffle(approvals)
+    requests = [(t, p, f"K{k}") for t, p, *_ in world.live for k in range(25)]
+    rng.shuffle(requests)
+    absence_days = {emp: start for _, _, emp, start, _ in world.live}
+    next_start = {p: _month(end + timedelta(days=1), 0) for _, p, _, _, end in world.live}
+    commands: list[tuple[str, str, dict[str, Any]]] = []
+    while len(commands) < count:
+        roll = rng.random()
+        if roll < 0.5 and approvals:
+            trainee, programme, code = approvals.pop()
+            commands.append(
+                (
+                    "approve-competency",
+                    str(world.uao),
+                    {
+                        "programme_id": str(programme),
+                        "competency_code": code,
+                        "method": "mini_cex",
+                        "assessed_on": (today - timedelta(days=rng.randint(1, 60))).isoformat(),
+                    },
+                )
+            )
+        elif roll < 0.7 and requests:
+            trainee, programme, code = requests.pop()
+            commands.append(
+                (
+                    "request-assessment",
+                    str(trainee),
+                    {
+                        "programme_id": str(programme),
+                        "competency_code": code,
+                        "supervisor_id": str(world.uao),
+                    },
+                )
+            )
+        elif roll < 0.85:
+            trainee, programme, employment, _, end = rng.choice(world.live)
+            first = absence_days[employment]
+            if first + timedelta(days=2) > end:
+                continue
+            absence_days[employment] = first + timedelta(days=3)
+            commands.append(
+                (
+                    "record-absence",
+                    "bench-sek",
+                    {
+                        "programme_id": str(programme),
+                        "employment_id": str(employment),
+                        "kind": "sickness",
+                        "first_day": first.isoformat(),
+                        "last_day": (first + timedelta(days=1)).isoformat(),
+                    },
+                )
+            )
+        else:
+            trainee, programme, *_ = rng.choice(world.live)
+            start = next_start[programme]
+            next_start[programme] = _month(start, 1)
+            commands.append(
+                (
+                    "add-employment",
+                    "bench-sek",
+                    {
+                        "programme_id": str(programme),
+                        "department_id": str(uuid.uuid5(uuid.NAMESPACE_DNS, "unused")),
+                        "start": start.isoformat(),
+                        "end": (_month(start, 1) - timedelta(days=1)).isoformat(),
+                    },
+                )
+            )
+    return commands
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.handle = log.open("ab")
+        self.process = subprocess.Popen(
+            [*CLI, "serve", "--port", str(self.port)],
+            env=env,
+            stdout=self.handle,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("the server did not become ready")
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.handle.close()
+
+
+def run_commands(
+    server: Server,
+    tokens: dict[str, str],
+    commands: list[Any],
+    clients: int,
+    rate: float | None,
+    seconds: float,
+) -> dict[str, float]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    queue = iter(enumerate(commands))
+    queue_lock = threading.Lock()
+    started = time.perf_counter()
+    peak = [0.0]
+
+    def worker() -> None:
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            while True:
+                with queue_lock:
+                    item = next(queue, None)
+                if item is None:
+                    return
+                index, (name, subject, body) = item
+                if rate:
+                    due = started + index / rate
+                    if due > time.perf_counter():
+                        time.sleep(due - time.perf_counter())
+                if time.perf_counter() - started > seconds:
+                    return
+                sent = time.perf_counter()
+                response = client.post(
+                    f"/commands/{name}",
+                    json=body,
+                    headers={
+                        "Authorization": f"Bearer {tokens[subject]}",
+                        "Idempotency-Key": f"bench-{index}-{uuid.uuid4().hex[:6]}",
+                    },
+                )
+                with lock:
+                    latencies.append((time.perf_counter() - sent) * 1000)
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    def sample_memory() -> None:
+        while time.perf_counter() - started < seconds + 1:
+            peak[0] = max(peak[0], server.rss_mb())
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    sampler.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "commands_per_s": len(latencies) / elapsed,
+        "p50_ms": _percentile(latencies, 0.5),
+        "p95_ms": _percentile(latencies, 0.95),
+        "p99_ms": _percentile(latencies, 0.99),
+        "ok": statuses.get(200, 0),
+        "refused": sum(v for k, v in statuses.items() if k != 200),
+        "peak_rss_mb": peak[0],
+    }
+
+
+def raw_inserts(store: str, tmp: Path, schema: str, clients: int, seconds: float) -> float:
+    """Single-row INSERT + COMMIT per statement at the same concurrency: the database's floor."""
+    counts = [0] * clients
+    stop = time.perf_counter() + seconds
+    if store == "postgres":
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE TABLE "{schema}".raw (id BIGSERIAL PRIMARY KEY, s TEXT)')
+
+        def pg_worker(n: int) -> None:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                while time.perf_counter() < stop:
+                    conn.execute(f'INSERT INTO "{schema}".raw (s) VALUES (%s)', ("x" * 200,))  # noqa: S608
+                    counts[n] += 1
+
+        target = pg_worker
+    else:
+        path = tmp / "raw.sqlite"
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, s TEXT)")
+
+        def sqlite_worker(n: int) -> None:
+            conn = sqlite3.connect(path, timeout=30)
+            while time.perf_counter() < stop:
+                conn.execute("INSERT INTO raw (s) VALUES (?)", ("x" * 200,))
+                conn.commit()
+                counts[n] += 1
+            conn.close()
+
+        target = sqlite_worker
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds
+
+
+def run_reads(
+    server: Server, token: str, programmes: list[uuid.UUID], count: int
+) -> dict[str, float]:
+    results = {}
+    with httpx.Client(
+        base_url=server.base, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        for name, paths in (
+            ("region_register", ["/regions/nord/register?limit=50"] * count),
+            (
+                "programme_progress",
+                [f"/programmes/{random.choice(programmes)}/progress" for _ in range(count)],
+            ),
+        ):
+            times = []
+            for path in paths:
+                sent = time.perf_counter()
+                response = client.get(path)
+                assert response.status_code == 200, response.text
+                times.append((time.perf_counter() - sent) * 1000)
+            results[f"{name}_p50_ms"] = _percentile(times, 0.5)
+            results[f"{name}_p95_ms"] = _percentile(times, 0.95)
+    return results
+
+
+def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"logbog-bench-{store}-"))
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGBOG_")}
+    env.update(
+        LOGBOG_VAR_DIR=str(tmp / "var"),
+        LOGBOG_DEMO_DATA="false",
+        LOGBOG_LOG_FORMAT="json",
+        LOGBOG_LOG_LEVEL="WARNING",
+    )
+    if store == "postgres":
+        env["LOGBOG_DATABASE_URL"] = f"{PG_URL}?schema={schema}"
+    settings = Settings(
+        var_dir=tmp / "var", database_url=env.get("LOGBOG_DATABASE_URL"), demo_data=False
+    )
+    container = bootstrap(settings, with_tokens=False)
+    started = time.perf_counter()
+    world = build(container.app, args.doctors)
+    print(
+        f"[{store}] built {args.doctors:,} doctors ({container.app.position():,} events) in "
+        f"{time.perf_counter() - started:.0f} s; catching up read models",
+        flush=True,
+    )
+    container.runner.catch_up()
+    container.close()
+    issuer = LocalIssuer(settings)
+    subjects = {"bench-sek", str(world.uao)} | {str(t) for t, *_ in world.live}
+    tokens = {s: issuer.issue(s) for s in subjects}
+    server = Server(env, tmp / "server.log")
+    try:
+        total = int(args.seconds * 2000)
+        full = run_commands(server, tokens, mix(world, total, 1), args.clients, None, args.seconds)
+        paced = run_commands(
+            server,
+            tokens,
+            mix(world, int(args.rate * args.seconds), 2),
+            args.clients * 2,
+            args.rate,
+            args.seconds,
+        )
+        reads = run_reads(server, tokens["bench-sek"], world.programmes, 200)
+        rss = server.rss_mb()
+    finally:
+        server.stop()
+    raw = raw_inserts(store, tmp, schema, args.clients, 5)
+    result = {
+        "full": full,
+        "paced": paced,
+        "reads": reads,
+        "raw_inserts_per_s": raw,
+        "server_rss_mb": max(rss, full["peak_rss_mb"], paced["peak_rss_mb"]),
+    }
+    if store == "postgres":
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            for s in (schema, f"{schema}_read"):
+                conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--doctors", type=int, default=50_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--out", default="bench-results/bench.json")
+    args = parser.parse_args()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
+    report = {store: bench_store(store, args) for store in stores}
+    print()
+    print(
+        f"{'store':<9} {'cmd/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'raw/s':>7} {'ratio':>6} "
+        f"{'p99@rate':>9} {'rate/s':>7} {'reg p95':>8} {'prog p95':>9} {'RSS MB':>7}"
+    )
+    for store, r in report.items():
+        full, paced, reads = r["full"], r["paced"], r["reads"]
+        print(
+            f"{store:<9} {full['commands_per_s']:>7.0f} {full['p50_ms']:>6.1f} "
+            f"{full['p95_ms']:>6.1f} {full['p99_ms']:>6.1f} {r['raw_inserts_per_s']:>7.0f} "
+            f"{full['commands_per_s'] / r['raw_inserts_per_s']:>6.2f} {paced['p99_ms']:>9.1f} "
+            f"{paced['commands_per_s']:>7.0f} {reads['region_register_p95_ms']:>8.1f} "
+            f"{reads['programme_progress_p95_ms']:>9.1f} {r['server_rss_mb']:>7.0f}"
+        )
+    print("targets: 1,000 cmd/s; p99 <= 50 ms at 500/s; read p95 <= 20 ms; RSS < 300 MB")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
