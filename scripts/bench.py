@@ -283,18 +283,26 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.handle = log.open("ab")
         self.process = subprocess.Popen(
-            [*CLI, "serve", "--port", str(self.port)],
+            [*CLI, "serve", "--port", str(self.port), "--workers", str(workers)],
             env=env,
             stdout=self.handle,
             stderr=subprocess.STDOUT,
         )
+        self.runner: subprocess.Popen[bytes] | None = None
+        if workers > 1:  # production shape: projections in a process of their own
+            self.runner = subprocess.Popen(
+                [*CLI, "projections", "run", "--poll-seconds", "0.2"],
+                env=env,
+                stdout=self.handle,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             try:
@@ -306,12 +314,25 @@ class Server:
         raise RuntimeError("the server did not become ready")
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        """Resident memory of the server: the largest of its processes (workers included)."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        largest = 0.0
+        for pid in pids:
+            status = Path(f"/proc/{pid}/status")
+            if not status.exists():
+                continue
+            for line in status.read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    largest = max(largest, int(line.split()[1]) / 1024)
+        return largest
 
     def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.terminate()
+            self.runner.wait(timeout=20)
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
@@ -478,7 +499,8 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
     issuer = LocalIssuer(settings)
     subjects = {"bench-sek", str(world.uao)} | {str(t) for t, *_ in world.live}
     tokens = {s: issuer.issue(s) for s in subjects}
-    server = Server(env, tmp / "server.log")
+    workers = args.workers if store == "postgres" else 1  # SQLite has one writer anyway
+    server = Server(env, tmp / "server.log", workers)
     try:
         total = int(args.seconds * 2000)
         full = run_commands(server, tokens, mix(world, total, 1), args.clients, None, args.seconds)
@@ -515,6 +537,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--workers", type=int, default=2, help="API worker processes (PostgreSQL)")
     parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--out", default="bench-results/bench.json")
     args = parser.parse_args()

@@ -62,9 +62,13 @@ def keyset_page(
     tiebreak: str,
     cursor: str | None,
     limit: int,
+    plain_key: bool = False,
 ) -> Page:
-    """Rows of `base` filtered by `where`, ordered by the sort column then `tiebreak`."""
-    key = f"COALESCE(CAST({sort.column} AS TEXT), '')"
+    """Rows of `base` filtered by `where`, ordered by the sort column then `tiebreak`.
+
+    `plain_key`: the sort column is never null, so it is compared as it is (an index can serve
+    the order); otherwise it is compared as text with nulls first."""
+    key = sort.column if plain_key else f"COALESCE(CAST({sort.column} AS TEXT), '')"
     sql = f"SELECT * FROM ({base}) t WHERE {where}"  # noqa: S608 - whitelisted identifiers only
     params = [*base_params, *where_params]
     if cursor:

@@ -79,6 +79,7 @@ class RegionRegister(Projection):
 
 STATUSES = ("not_started", "active", "ended")
 FLAGS = ("ends_soon_unapproved", "all_approved")
+BASE_SORTS = ("trainee_name", "hiring_date", "specialty_code")
 SORTS = {
     "trainee_name": "trainee_name",
     "hiring_date": "hiring_date",
@@ -109,8 +110,39 @@ def register(
     """
     now = today.isoformat()
     soon = (today + timedelta(days=60)).isoformat()
+    only = ""
+    only_params: list[Any] = []
+    page_first = sort.column in BASE_SORTS and status is None and department_id is None and not flag
+    if page_first:
+        # The common view (the region's trainees by name): pick the page from the base table,
+        # which its index orders, then compute status, department and flags for those rows.
+        page = keyset_page(
+            store,
+            "SELECT programme_id, trainee_name, hiring_date, specialty_code, stage "
+            "FROM register_programmes WHERE region = ?",
+            [region],
+            where=" AND ".join(
+                ["1 = 1"]
+                + [
+                    f"{c} = ?"
+                    for c, v in (("specialty_code", specialty_code), ("stage", stage))
+                    if v
+                ]
+            ),
+            where_params=[v for v in (specialty_code, stage) if v],
+            sort=sort,
+            tiebreak="programme_id",
+            cursor=cursor,
+            limit=limit,
+            plain_key=True,
+        )
+        ids = [r["programme_id"] for r in page.rows]
+        if not ids:
+            return page
+        only = " AND r.programme_id IN (" + ", ".join("?" for _ in ids) + ")"
+        only_params = ids
     base = (
-        "SELECT r.programme_id, r.trainee_id, r.trainee_name, r.authorisation_id, "
+        "SELECT r.programme_id, r.trainee_id, r.trainee_name, r.authorisation_id, "  # noqa: S608 - placeholders only
         "r.specialty_code, r.stage, r.hiring_date, r.curriculum_label, "
         "(SELECT MIN(start_date) FROM register_employments e "
         " WHERE e.programme_id = r.programme_id) AS first_start, "
@@ -126,9 +158,9 @@ def register(
         "LEFT JOIN register_employments c ON c.programme_id = r.programme_id "
         "AND c.start_date <= ? AND c.end_date >= ? "
         "LEFT JOIN progress_programmes p ON p.programme_id = r.programme_id "
-        "WHERE r.region = ?"
+        "WHERE r.region = ?" + only
     )
-    base_params: list[Any] = [now, now, region]
+    base_params: list[Any] = [now, now, region, *only_params]
     flagged = (
         "SELECT *, CASE WHEN first_start IS NULL OR first_start > ? THEN 'not_started' "  # noqa: S608
         "WHEN last_end < ? THEN 'ended' ELSE 'active' END AS status, "
@@ -153,6 +185,9 @@ def register(
             where_params.append(value)
     if flag is not None:
         where.append(f"{flag} = 1")  # flag is one of FLAGS, checked by the caller
+    if page_first:
+        rows = {r["programme_id"]: r for r in store.fetchall(flagged, params)}
+        return Page([rows[i] for i in ids if i in rows], page.next_cursor)
     return keyset_page(
         store,
         flagged,
