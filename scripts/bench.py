@@ -39,6 +39,7 @@ import httpx2 as httpx
 import psycopg
 import structlog
 
+from bench_common import PG_URL, drop_schemas
 from logbog_es.application.app import copenhagen_today
 from logbog_es.bootstrap import bootstrap
 from logbog_es.domain.access import DepartmentAccess
@@ -65,7 +66,6 @@ from logbog_es.domain.values import (
 from logbog_es.settings import Settings
 from logbog_es.tokens import LocalIssuer
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 CLI = [sys.executable, "-c", "from logbog_es.cli import main; main()"]
 ROLES = list(DoctorRole)
 
@@ -525,9 +525,7 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
         "server_rss_mb": max(rss, full["peak_rss_mb"], paced["peak_rss_mb"]),
     }
     if store == "postgres":
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            for s in (schema, f"{schema}_read"):
-                conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+        drop_schemas(schema, PG_URL)
     return result
 
 

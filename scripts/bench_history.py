@@ -18,8 +18,9 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import psycopg
 import structlog
+
+from bench_common import PG_URL, drop_schemas
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -31,8 +32,6 @@ from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage
 from logbog_es.settings import Settings, Storage
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def build(app: object, events: int) -> uuid.UUID:
@@ -140,9 +139,7 @@ def run(store: str, events: int, runs: int) -> None:
     finally:
         container.close()
         if store == "postgres":
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
-                for s in (schema, f"{schema}_read"):
-                    conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+            drop_schemas(schema, PG_URL)
 
 
 def main() -> int:

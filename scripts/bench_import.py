@@ -22,13 +22,12 @@ from pathlib import Path
 import psycopg
 import structlog
 
+from bench_common import PG_URL, drop_schemas
 from logbog_es.bootstrap import bootstrap
 from logbog_es.migration.generate import logbook, reference
 from logbog_es.migration.importer import Importer
 from logbog_es.migration.legacy import Reference
 from logbog_es.settings import Settings, Storage
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def raw_rate(store: str, schema: str, tmp: Path, rows: int) -> float:
@@ -92,9 +91,7 @@ def run(store: str, doctors: int, batch: int) -> dict[str, float]:
     finally:
         container.close()
         if store == "postgres":
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
-                for s in (schema, f"{schema}_read"):
-                    conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+            drop_schemas(schema, PG_URL)
 
 
 def main() -> int:

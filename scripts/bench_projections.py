@@ -22,13 +22,13 @@ from pathlib import Path
 import psycopg
 import structlog
 
+from bench_common import PG_URL, drop_schemas
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_data import fill
 from logbog_es.bootstrap import bootstrap
 from logbog_es.settings import Settings, Storage
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def raw_rate_pg(url: str, schema: str, rows: int) -> float:
@@ -91,9 +91,7 @@ def run(store: str, events: int, pg_url: str) -> dict[str, object]:
     finally:
         container.close()
         if store == "postgres":
-            with psycopg.connect(pg_url, autocommit=True) as conn:
-                for s in (schema, f"{schema}_read"):
-                    conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+            drop_schemas(schema, pg_url)
 
 
 def main() -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from logbog_es.domain.base import Created, LogbogAggregate, Meta, stable_id
@@ -177,3 +178,47 @@ class CurriculumVersion(LogbogAggregate):
 
     def competency(self, code: str) -> Competency | None:
         return next((c for c in self.competencies if c.code == code), None)
+
+
+class _MethodLike(Protocol):
+    method: AssessmentMethod
+    mandatory: bool
+
+
+class _CompetencyLike(Protocol):
+    code: str
+    title: str
+    description: str
+
+    @property
+    def roles(self) -> Sequence[DoctorRole]: ...
+
+    @property
+    def methods(self) -> Sequence[_MethodLike]: ...
+
+
+class _CourseLike(Protocol):
+    code: str
+    title: str
+    kind: CourseKind
+    hours: int | None
+    days: int | None
+
+
+def content_of(
+    competencies: Iterable[_CompetencyLike], courses: Iterable[_CourseLike]
+) -> tuple[tuple[Competency, ...], tuple[Course, ...]]:
+    """Value objects from any input shaped like a curriculum (a command, a reference file)."""
+    return (
+        tuple(
+            Competency(
+                code=c.code,
+                title=c.title,
+                description=c.description,
+                roles=tuple(c.roles),
+                methods=tuple(MethodRequirement(m.method, m.mandatory) for m in c.methods),
+            )
+            for c in competencies
+        ),
+        tuple(Course(c.code, c.title, c.kind, c.hours, c.days) for c in courses),
+    )

@@ -27,7 +27,7 @@ from logbog_es.application.app import Logbog
 from logbog_es.application.chain import head
 from logbog_es.application.eventlog import existing_streams
 from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
-from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import LogbogError
@@ -35,12 +35,7 @@ from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
 from logbog_es.domain.specialty import Specialty, specialty_id
 from logbog_es.domain.submission import Submission
-from logbog_es.domain.values import (
-    Capacity,
-    Competency,
-    Course,
-    MethodRequirement,
-)
+from logbog_es.domain.values import Capacity
 from logbog_es.migration.legacy import LegacyLogbook, LegacyProgramme, Person, Reference
 
 IMPORT_COMMAND = "import-legacy"
@@ -194,25 +189,15 @@ class Importer:
                 v.stage is ref_cur.stage and v.label == ref_cur.label for v in specialty.curricula
             ):
                 continue
+            content = content_of(ref_cur.competencies, ref_cur.courses)
             version = CurriculumVersion.publish(
                 specialty_code=ref_cur.specialty_code,
                 stage=ref_cur.stage,
                 label=ref_cur.label,
                 effective_from=ref_cur.effective_from,
                 nominal_duration_months=ref_cur.nominal_duration_months,
-                competencies=tuple(
-                    Competency(
-                        c.code,
-                        c.title,
-                        c.description,
-                        tuple(c.roles),
-                        tuple(MethodRequirement(m.method, m.mandatory) for m in c.methods),
-                    )
-                    for c in ref_cur.competencies
-                ),
-                courses=tuple(
-                    Course(c.code, c.title, c.kind, c.hours, c.days) for c in ref_cur.courses
-                ),
+                competencies=content[0],
+                courses=content[1],
                 meta=meta,
             )
             specialty.add_curriculum_version(

@@ -13,13 +13,12 @@ from logbog_es.commands import (
     RetireSpecialty,
     RevokeStaff,
 )
-from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.errors import Conflict
 from logbog_es.domain.policy import Action, Target
 from logbog_es.domain.specialty import Specialty, specialty_id
 from logbog_es.domain.staff import StaffMember, check_grant, staff_member_id
-from logbog_es.domain.values import Competency, Course, MethodRequirement
 
 # -- staff (operator) -----------------------------------------------------------------------
 
@@ -77,17 +76,7 @@ def publish_curriculum(cmd: PublishCurriculum, ctx: Context) -> Decided:
     meta = ctx.authorise(Action.PUBLISH_CURRICULUM)
     specialty = load_specialty(ctx, cmd.specialty_code, field="specialty_code")
     specialty.check_stage(cmd.stage)
-    competencies = tuple(
-        Competency(
-            code=c.code,
-            title=c.title,
-            description=c.description,
-            roles=tuple(c.roles),
-            methods=tuple(MethodRequirement(m.method, m.mandatory) for m in c.methods),
-        )
-        for c in cmd.competencies
-    )
-    courses = tuple(Course(c.code, c.title, c.kind, c.hours, c.days) for c in cmd.courses)
+    competencies, courses = content_of(cmd.competencies, cmd.courses)
     version = CurriculumVersion.publish(
         specialty_code=specialty.code,
         stage=cmd.stage,
