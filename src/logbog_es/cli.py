@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
 
 import typer
 
@@ -61,6 +63,13 @@ def serve(
 
     settings = _settings()
     configure_logging(settings)
+    if not settings.cipher_key:
+        print(
+            "warning: LOGBOG_CIPHER_KEY is not set, so names and CPR numbers are stored in"
+            " clear text; fine for development, refused in production"
+            " (see README, Personal data at rest)",
+            file=sys.stderr,
+        )
     container = bootstrap(settings)
     loaded = False
     if settings.demo_data and container.app.position() == 0:
@@ -124,7 +133,12 @@ def token(
     if settings.env is Environment.PRODUCTION:
         print("tokens come from the identity provider in production", file=sys.stderr)
         raise typer.Exit(2)
-    print(LocalIssuer(settings).issue(sub, ttl_seconds=int(ttl_hours * 3600)))
+    if ttl_hours <= 0 or ttl_hours > 24 * 366:
+        print(
+            "--ttl-hours: give a lifetime above 0 and at most a year (8784 hours)", file=sys.stderr
+        )
+        raise typer.Exit(2)
+    print(LocalIssuer(settings).issue(sub, ttl_seconds=max(1, int(ttl_hours * 3600))))
 
 
 def _operator_command(model_name: str, sub: str, role: str, region: str | None) -> None:
@@ -137,7 +151,7 @@ def _operator_command(model_name: str, sub: str, role: str, region: str | None) 
     from logbog_es.logging import configure_logging
 
     settings = _settings()
-    configure_logging(settings)
+    configure_logging(settings, one_shot=True)
     try:
         command = COMMANDS[model_name].model_validate(
             {"subject": sub, "role": role, "region": region}
@@ -210,12 +224,12 @@ def schemas_check() -> None:
     print("command schemas are up to date")
 
 
-def _container_for_projections() -> Container:
+def _container_for_projections(*, one_shot: bool = True) -> Container:
     from logbog_es.bootstrap import bootstrap
     from logbog_es.logging import configure_logging
 
     settings = _settings()
-    configure_logging(settings)
+    configure_logging(settings, one_shot=one_shot)
     return bootstrap(settings, with_tokens=False)
 
 
@@ -258,7 +272,7 @@ def projections_run(
 
     import structlog
 
-    container = _container_for_projections()
+    container = _container_for_projections(one_shot=False)
     _check_names(container, names or [])
     container.runner.batch_size = batch_size
     log = structlog.get_logger("logbog.projections")
@@ -303,7 +317,6 @@ def dossier(
     pdf: Annotated[str | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
 ) -> None:
     """Show a submitted package's hash and whether it is reproducible; optionally write its PDF."""
-    from uuid import UUID
 
     from logbog_es import dossier_pdf
     from logbog_es.api.routes_dossier import submission_body
@@ -340,53 +353,98 @@ def dossier(
 @audit.command("trail")
 def audit_trail(
     doctor_id: Annotated[str, typer.Argument(help="The doctor's id.")],
+    programme: Annotated[str | None, typer.Option(help="Only this programme's entries.")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="YYYY-MM-DD: entries in effect from this day.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: entries in effect up to this day.")
+    ] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD: as recorded by that day.")] = None,
+    position: Annotated[
+        int | None, typer.Option(min=0, help="As recorded up to this log position.")
+    ] = None,
     effective_on: Annotated[
         str | None, typer.Option(help="YYYY-MM-DD: what was in force that day.")
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="CSV instead of lines.")] = False,
 ) -> None:
-    """Print a doctor's full history from the event store."""
-    from datetime import date
-    from uuid import UUID
-
+    """Print a doctor's full history from the event store (the operator's view, not recorded
+    as a read)."""
     from logbog_es.application.history import history
+    from logbog_es.domain.errors import LogbogError
 
+    doctor = _parse_uuid("DOCTOR_ID", doctor_id)
+    programme_id = _parse_uuid("--programme", programme) if programme else None
+    days = {
+        name: _parse_day(name, value)
+        for name, value in (
+            ("--from", from_),
+            ("--to", to),
+            ("--as-of", as_of),
+            ("--effective-on", effective_on),
+        )
+    }
     container = _container_for_projections()
     try:
         result = history(
             container.app,
-            UUID(doctor_id),
-            as_of=date.fromisoformat(as_of) if as_of else None,
-            effective_on=date.fromisoformat(effective_on) if effective_on else None,
+            doctor,
+            programme_id=programme_id,
+            period=(days["--from"], days["--to"]),
+            as_of=days["--as-of"],
+            as_of_position=position,
+            effective_on=days["--effective-on"],
         )
-        if csv:
-            import csv as csv_module
-
-            writer = csv_module.writer(sys.stdout, delimiter=";")
-            writer.writerow(
-                ["position", "recorded_at", "effective_on", "actor", "capacity", "text"]
-            )
-            for e in result.entries:
-                writer.writerow(
-                    [
-                        e.position,
-                        e.recorded_at.isoformat(),
-                        e.effective_on,
-                        e.actor_name or e.actor_id,
-                        e.capacity,
-                        e.text,
-                    ]
-                )
-            return
-        for e in result.entries:
-            who = e.actor_name or e.actor_id
-            print(
-                f"{e.position:>8}  {e.recorded_at:%Y-%m-%d %H:%M}  effective {e.effective_on}  "
-                f"{who} ({e.capacity}): {e.text}"
-            )
+    except LogbogError as error:
+        print(error.message, file=sys.stderr)
+        raise typer.Exit(1) from error
     finally:
         container.close()
+    if csv:
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout, delimiter=";")
+        writer.writerow(["position", "recorded_at", "effective_on", "actor", "capacity", "text"])
+        for e in result.entries:
+            writer.writerow(
+                [
+                    e.position,
+                    e.recorded_at.isoformat(),
+                    e.effective_on,
+                    e.actor_name or e.actor_id,
+                    e.capacity,
+                    e.text,
+                ]
+            )
+        return
+    for e in result.entries:
+        who = e.actor_name or e.actor_id
+        print(
+            f"{e.position:>8}  {e.recorded_at:%Y-%m-%d %H:%M}  effective {e.effective_on}  "
+            f"{who} ({e.capacity}): {e.text}"
+        )
+
+
+def _parse_uuid(name: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError as error:
+        print(
+            f"{name}: {value!r} is not an id; ids look like 1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from error
+
+
+def _parse_day(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        print(f"{name}: {value!r} is not a date; write YYYY-MM-DD", file=sys.stderr)
+        raise typer.Exit(2) from error
 
 
 @audit.command("verify")
@@ -394,7 +452,6 @@ def audit_verify(
     doctor: Annotated[str | None, typer.Option(help="Only this doctor's streams.")] = None,
 ) -> None:
     """Recompute the hash chain; name every event altered, removed or inserted. Exit 1 if any."""
-    from uuid import UUID
 
     from logbog_es.application.chain import verify
     from logbog_es.application.history import streams_of

@@ -416,10 +416,10 @@ def load_demo(app: Logbog) -> list[DemoUser]:
 def demo_users() -> list[DemoUser]:
     """The demo users of an already loaded demo store."""
     return [
-        DemoUser("trainee (Sofie Lund, KBU 2024)", str(doctor_id("DM001"))),
-        DemoUser("trainee (Mads Holm, KBU 2019)", str(doctor_id("DM002"))),
-        DemoUser("supervisor (Peter Krogh, main supervisor of Sofie)", str(doctor_id("DM003"))),
-        DemoUser("UAO (Hanne Bach, Akutafdelingen AUH)", str(doctor_id("DM004"))),
+        DemoUser("trainee 1 (KBU, started 2024)", str(doctor_id("DM001"))),
+        DemoUser("trainee 2 (KBU, started 2019)", str(doctor_id("DM002"))),
+        DemoUser("supervisor (main supervisor of trainee 1)", str(doctor_id("DM003"))),
+        DemoUser("UAO (the emergency department of trainee 1)", str(doctor_id("DM004"))),
         DemoUser("secretariat (nord)", SECRETARIATS["nord"]),
         DemoUser("curriculum administrator", CURRICULUM_ADMIN),
         DemoUser("auditor (STPS)", AUDITOR),

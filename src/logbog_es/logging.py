@@ -26,7 +26,9 @@ def redact_personal_data(
     return event_dict
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, *, one_shot: bool = False) -> None:
+    """Configure structlog. A one-shot CLI command logs warnings and errors only, unless
+    LOGBOG_LOG_LEVEL is set: its output is the answer, not a service's log."""
     fmt = settings.log_format
     if fmt is LogFormat.AUTO:
         fmt = LogFormat.CONSOLE if sys.stderr.isatty() else LogFormat.JSON
@@ -35,7 +37,10 @@ def configure_logging(settings: Settings) -> None:
         if fmt is LogFormat.CONSOLE
         else structlog.processors.JSONRenderer()
     )
-    level = logging.getLevelName(settings.log_level.upper())
+    name = settings.log_level
+    if one_shot and "log_level" not in settings.model_fields_set:
+        name = "WARNING"
+    level = logging.getLevelName(name.upper())
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -86,6 +86,11 @@ class TokenVerifier:
             ) from error
         except jwt.InvalidSignatureError as error:
             raise InvalidToken("the token's signature does not verify") from error
+        except jwt.DecodeError as error:
+            raise InvalidToken(
+                "the bearer token is not a JWT (three base64url parts joined by dots); "
+                "paste the whole token the identity provider (or `logbog token`) gave you"
+            ) from error
         except (jwt.PyJWTError, ValueError) as error:
             raise InvalidToken(f"the token is not valid: {error}") from error
         subject = claims.get("sub")

@@ -56,6 +56,53 @@ class TestCli:
         assert result.exit_code == 2
         assert "role" in result.output
 
+    def test_token_lifetime_must_be_positive(self, env: Path) -> None:
+        """A lifetime of zero or less is a usage error, not an already-expired token."""
+        result = CliRunner().invoke(cli, ["token", "--sub", "x", "--ttl-hours", "0"])
+        assert result.exit_code == 2
+        assert "--ttl-hours" in result.output
+
+    def test_audit_trail_filters_and_errors(self, env: Path) -> None:
+        """`logbog audit trail` takes the HTTP filters; bad input exits 2, an unknown doctor 1."""
+        from logbog_es.demo import load_demo
+        from logbog_es.domain.doctor import doctor_id
+
+        container = bootstrap(Settings(), with_tokens=False)
+        try:
+            load_demo(container.app)
+        finally:
+            container.close()
+        trainee = str(doctor_id("DM001"))
+        runner = CliRunner()
+        full = runner.invoke(cli, ["audit", "trail", trainee])
+        assert full.exit_code == 0, full.output
+        lines = full.output.strip().splitlines()
+        assert len(lines) > 3
+        days = [line.split("effective ")[1][:10] for line in lines]
+        window = runner.invoke(
+            cli, ["audit", "trail", trainee, "--from", days[-1], "--to", days[-1]]
+        )
+        assert window.exit_code == 0, window.output
+        kept = window.output.strip().splitlines()
+        assert kept and len(kept) == days.count(days[-1])
+        first = lines[0].split()[0]
+        upto = runner.invoke(cli, ["audit", "trail", trainee, "--position", first])
+        assert upto.exit_code == 0, upto.output
+        assert upto.output.strip().splitlines() == [lines[0]]
+
+        assert runner.invoke(cli, ["audit", "trail", "not-an-id"]).exit_code == 2
+        bad_day = runner.invoke(cli, ["audit", "trail", trainee, "--from", "1/5/2026"])
+        assert bad_day.exit_code == 2
+        assert "YYYY-MM-DD" in bad_day.output
+        unknown = runner.invoke(cli, ["audit", "trail", "00000000-0000-0000-0000-000000000001"])
+        assert unknown.exit_code == 1
+        assert "no doctor" in unknown.output
+        reversed_period = runner.invoke(
+            cli, ["audit", "trail", trainee, "--from", "2026-05-01", "--to", "2026-04-01"]
+        )
+        assert reversed_period.exit_code == 1
+        assert "before it starts" in reversed_period.output
+
     def test_schemas_check(self) -> None:
         """`logbog schemas check` passes on the committed contract."""
         result = CliRunner().invoke(cli, ["schemas", "check"])

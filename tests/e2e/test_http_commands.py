@@ -163,7 +163,30 @@ class TestCommands:
         assert_problem(
             api.command("register-specialty", "admin", SPECIALTY), 409, "specialty.exists"
         )
-        assert_problem(api.command("no-such-command", "admin", {}), 404)
+        unknown = assert_problem(
+            api.command("no-such-command", "admin", {}), 404, "command.unknown"
+        )
+        assert "'no-such-command'" in unknown["detail"]
+        assert "register-specialty" in unknown["detail"]  # the known commands are listed
+
+    def test_malformed_json_says_send_json(self, api: Api) -> None:
+        """A body that is not JSON gets a 422 that says how to send one; nothing is written."""
+        before = api.container.app.position()
+        response: Any = api.client.post(
+            "/commands/register-specialty",
+            content=b"{code: kbu",
+            headers={**api.headers("admin"), "Content-Type": "application/json"},
+        )
+        problem = assert_problem(response, 422, "request.invalid")
+        assert "not valid JSON" in problem["detail"]
+        assert "Content-Type: application/json" in problem["detail"]
+        assert api.container.app.position() == before
+
+    def test_garbage_token_is_named_not_a_jwt(self, api: Api) -> None:
+        """A bearer value that is not a JWT at all is told so (401)."""
+        response: Any = api.client.get("/me", headers={"Authorization": "Bearer hello"})
+        problem = assert_problem(response, 401, "auth.unauthenticated")
+        assert "not a JWT" in problem["detail"]
 
     def test_operator_commands_are_refused_over_http(self, api: Api) -> None:
         """Staff roles are granted by an operator at the server, never over HTTP."""
@@ -172,6 +195,10 @@ class TestCommands:
             api.command("grant-staff", "admin", body), 403, "auth.operator_only"
         )
         assert "logbog admin grant-staff" in problem["detail"]
+        documented = api.client.get("/openapi.json").json()["paths"]
+        assert "/commands/grant-staff" not in documented
+        assert "/commands/revoke-staff" not in documented
+        assert "/commands/register-doctor" in documented
 
     def test_if_match(self, api: Api) -> None:
         """A stale If-Match gets 412; the current version succeeds; garbage gets 422."""
@@ -189,9 +216,19 @@ class TestCommands:
         listed: Any = api.get(f"/specialties?after={position}", "sek-nord")
         assert [s["code"] for s in listed.json()] == ["kbu"]
 
-    def test_after_beyond_the_log_is_503_with_retry_after(self, api: Api) -> None:
-        """Waiting for a position that never comes ends in 503 with Retry-After."""
-        api.container.settings.read_wait_seconds = 0.2
-        response: Any = api.get("/specialties?after=999999", "admin")
+    def test_after_beyond_the_log_is_refused_at_once(self, api: Api) -> None:
+        """A position the log has not reached cannot be waited for: 422 naming the head."""
+        head = api.container.app.position()
+        response: Any = api.get(f"/specialties?after={head + 1}", "admin")
+        assert_problem(response, 422, "read.after_beyond_head")
+        assert f"ends at {head}" in response.json()["detail"]
+
+    def test_read_models_behind_is_503_with_retry_after(
+        self, api: Api, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Read models that do not reach a recorded position in time: 503 with Retry-After."""
+        position = api.command("register-specialty", "admin", SPECIALTY).json()["position"]
+        monkeypatch.setattr(api.container.runner, "wait_for", lambda *_args: False)
+        response: Any = api.get(f"/specialties?after={position}", "admin")
         assert_problem(response, 503, "read.behind")
         assert response.headers["Retry-After"] == "1"

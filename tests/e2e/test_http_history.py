@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from uuid import uuid4
 
 from logbog_es.commands import ApproveCompetency
 from tests.e2e.conftest import Api
@@ -59,3 +60,20 @@ class TestHistoryOverHttp:
         readers = api.get(f"/doctors/{ward.trainee}/readers", str(ward.trainee)).json()  # type: ignore[attr-defined]
         assert [(r["reader_id"], r["capacity"]) for r in readers] == [("sek-nord", "secretariat")]
         assert api.get(f"/doctors/{ward.trainee}/history", str(ward.uao)).status_code == 403  # type: ignore[attr-defined]
+
+    def test_filters_that_cannot_match_are_refused(self, api: Api) -> None:
+        """A period ending before it starts is 422; a programme of someone else is 404."""
+        ward = Ward(api.world)
+        me = str(ward.trainee)
+        reversed_period: Any = api.get(
+            f"/doctors/{ward.trainee}/history?from=2026-05-01&to=2026-04-01", me
+        )
+        assert reversed_period.status_code == 422
+        assert "before it starts" in reversed_period.json()["detail"]
+        stranger = uuid4()
+        other: Any = api.get(f"/doctors/{ward.trainee}/history?programme_id={stranger}", me)
+        assert other.status_code == 404
+        assert other.json()["code"] == "history.programme_not_doctors"
+        own: Any = api.get(f"/doctors/{ward.trainee}/history?programme_id={ward.programme}", me)
+        assert own.status_code == 200
+        assert {e["programme_id"] for e in own.json()["entries"]} == {str(ward.programme)}

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from logbog_es.api.problems import NotAuthenticated, ReadModelBehind
 from logbog_es.bootstrap import Container
+from logbog_es.domain.errors import InvalidInput
 from logbog_es.domain.policy import Actor
 from logbog_es.tokens import InvalidToken
 
@@ -49,6 +50,9 @@ def wait_for_read_model(container: Container, after: int | None, names: list[str
     """Read your writes: wait (bounded) until the read models have reached `after`."""
     if after is None or after <= 0:
         return
+    head = container.app.position()
+    if after > head:
+        raise InvalidInput("read.after_beyond_head", field="after", after=after, head=head)
     timeout = container.settings.read_wait_seconds
     if not container.runner.wait_for(after, timeout, names):
         raise ReadModelBehind(after, retry_after=1)

@@ -26,7 +26,9 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from logbog_es.commands import COMMANDS
 from logbog_es.domain.errors import LogbogError
+from logbog_es.domain.messages import render
 
 _TRANSIENT = (InterfaceError, OperationalError)
 
@@ -98,7 +100,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": field_path(e.get("loc", ())), "message": e.get("msg", "invalid")}
+            {
+                "field": field_path(e.get("loc", ())),
+                "message": render("request.json_invalid", reason=e.get("msg", "invalid"))
+                if e.get("type") == "json_invalid"
+                else e.get("msg", "invalid"),
+            }
             for e in error.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
@@ -123,7 +130,12 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        path = request.url.path
+        if error.status_code == 404 and path.startswith("/commands/"):
+            name = path.removeprefix("/commands/")
+            detail = render("command.unknown", name=name, known=", ".join(sorted(COMMANDS)))
+            return problem(404, detail, "command.unknown")
         detail = str(error.detail) if error.detail else TITLES.get(error.status_code, "Error")
         headers = dict(error.headers) if error.headers else None
         return problem(error.status_code, detail, f"http.{error.status_code}", headers=headers)

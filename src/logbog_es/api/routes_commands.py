@@ -95,6 +95,7 @@ for _name, _model in COMMANDS.items():
         methods=["POST"],
         response_model=CommandAccepted,
         summary=_name,
+        include_in_schema=not _model.OPERATOR_ONLY,
         description=(_model.__doc__ or "").strip(),
         responses={
             401: {"description": "No valid bearer token"},

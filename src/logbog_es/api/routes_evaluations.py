@@ -59,7 +59,7 @@ def questionnaire(version: str = CURRENT.version) -> dict[str, Any]:
 def results(
     container: ContainerDep,
     department_id: UUID | None = None,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-H[12]$")] = None,
+    period: Annotated[str | None, Query(description="YYYY-H1 or YYYY-H2.")] = None,
     specialty_code: str | None = None,
     region: Region | None = None,
     stage: Annotated[Stage | None, Query(description="Kind of post.")] = None,
@@ -111,10 +111,12 @@ def comments(
     department_id: UUID,
     actor: ActorDep,
     container: ContainerDep,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-H[12]$")] = None,
+    period: Annotated[str | None, Query(description="YYYY-H1 or YYYY-H2.")] = None,
     after: Annotated[int | None, Query()] = None,
 ) -> list[CommentOut]:
     """Trainees' comments, without names: for the department's UAO/tutor only."""
+    if period:
+        check_period(period)
     evaluations.authorise_comments(container.app, actor, department_id)
     wait_for_read_model(container, after, ["evaluation_results"])
     return [

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from logbog_es.api import csv_export
 from logbog_es.api.deps import ActorDep, ContainerDep
 from logbog_es.application import queries
-from logbog_es.domain.errors import InvalidInput
 
 router = APIRouter(tags=["audit"])
 
@@ -76,8 +75,6 @@ def doctor_history(
     `as_of`/`position` look back in *recorded* time; `effective_on` in *effective* time. They
     answer different questions, so only one of them may be given.
     """
-    if sum(v is not None for v in (as_of, position, effective_on)) > 1:
-        raise InvalidInput("history.one_view", field="as_of")
     result = queries.read_history(
         container.app,
         actor,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
@@ -106,12 +106,12 @@ def register(
     specialty_code: str | None = None,
     stage: Stage | None = None,
     status: Annotated[
-        str | None, Query(pattern="^(not_started|active|ended)$", description="Programme status.")
+        Literal["not_started", "active", "ended"] | None, Query(description="Programme status.")
     ] = None,
     department_id: Annotated[UUID | None, Query(description="Current department.")] = None,
     flag: Annotated[
-        str | None,
-        Query(pattern="^(ends_soon_unapproved|all_approved)$", description="Only flagged rows."),
+        Literal["ends_soon_unapproved", "all_approved"] | None,
+        Query(description="Only flagged rows."),
     ] = None,
     sort: Annotated[
         str, Query(description="trainee_name, hiring_date, current_end, specialty; '-' reverses.")
@@ -156,7 +156,8 @@ def overview(
     actor: ActorDep,
     container: ContainerDep,
     scope: Annotated[
-        str, Query(pattern="^(now|soon|now_and_soon|past|all)$", description="Which employments.")
+        Literal["now", "soon", "now_and_soon", "past", "all"],
+        Query(description="Which employments."),
     ] = "now_and_soon",
     soon_days: Annotated[int, Query(ge=1, le=730, description="How far ahead 'soon' is.")] = 90,
     sort: Annotated[

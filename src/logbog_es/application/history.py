@@ -24,6 +24,7 @@ from logbog_es.application.eventlog import stream_reader
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.errors import InvalidInput, NotFound
 from logbog_es.domain.messages import MESSAGES, render
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.submission import Submission
@@ -205,7 +206,14 @@ def history(
     as_of_position: int | None = None,
     effective_on: date | None = None,
 ) -> History:
+    if sum(v is not None for v in (as_of, as_of_position, effective_on)) > 1:
+        raise InvalidInput("history.one_view", field="as_of")
+    start, end = period
+    if start is not None and end is not None and start > end:
+        raise InvalidInput("history.period_reversed", field="from", start=start, end=end)
     doctor = app.load(Doctor, doctor_id, message="doctor.unknown", doctor_id=doctor_id)
+    if programme_id is not None and all(r.programme_id != programme_id for r in doctor.programmes):
+        raise NotFound("history.programme_not_doctors", programme_id=programme_id)
     streams, departments = _base_streams(doctor)
     read = stream_reader(app.recorder)
     decode = app.decoded_events.decode
@@ -231,7 +239,6 @@ def history(
         selected.append((position, event))
     logbook = build_logbook(event for _, event in selected)
     entries = []
-    start, end = period
     for position, event in selected:
         stream_id = event.originator_id
         prog = _programme_of(event, stream_id, doctor)

@@ -16,6 +16,9 @@ class Command(BaseModel):
 
     NAME: ClassVar[str]
     EXAMPLE: ClassVar[dict[str, Any]]
+    # Issued by operators on the server (`logbog admin ...`); over HTTP always refused, so the
+    # route is left out of the API documentation.
+    OPERATOR_ONLY: ClassVar[bool] = False
 
     command_id: str | None = Field(
         default=None,

@@ -28,7 +28,10 @@ class RegisterDoctor(Command):
     cpr: str | None = Field(
         default=None,
         max_length=11,
-        description="Optional CPR number DDMMYY-NNNN. Stored encrypted; never shown again.",
+        description=(
+            "Optional CPR number DDMMYY-NNNN. Encrypted at rest when LOGBOG_CIPHER_KEY is set "
+            "(required in production); never shown again."
+        ),
     )
 
 
@@ -89,6 +92,7 @@ class GrantStaff(Command):
     """Give a login subject a staff role. Operators only (`logbog admin grant-staff`)."""
 
     NAME: ClassVar[str] = "grant-staff"
+    OPERATOR_ONLY: ClassVar[bool] = True
     EXAMPLE: ClassVar = {"subject": "sekretariat-nord-1", "role": "secretariat", "region": "nord"}
 
     subject: str = Field(min_length=1, max_length=200)
@@ -100,6 +104,7 @@ class RevokeStaff(Command):
     """Take a staff role from a login subject. Operators only (`logbog admin revoke-staff`)."""
 
     NAME: ClassVar[str] = "revoke-staff"
+    OPERATOR_ONLY: ClassVar[bool] = True
     EXAMPLE: ClassVar = {"subject": "sekretariat-nord-1", "role": "secretariat", "region": "nord"}
 
     subject: str = Field(min_length=1, max_length=200)

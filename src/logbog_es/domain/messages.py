@@ -335,6 +335,13 @@ MESSAGES: dict[str, str] = {
         "supervisor access at {department} revoked from {revoked_from}"
     ),
     "history.unknown": "{type}",
+    "history.period_reversed": (
+        "the period starts {start} but ends {end}, before it starts; give from on or before to"
+    ),
+    "history.programme_not_doctors": (
+        "programme {programme_id} is not one of this doctor's programmes; leave programme_id "
+        "out, or use an id from the doctor's logbook"
+    ),
     "history.one_view": (
         "give one of as_of, position or effective_on: as_of/position look back in recorded "
         "time, effective_on in effective time"
@@ -359,6 +366,14 @@ MESSAGES: dict[str, str] = {
     "query.sort": "{detail}",
     "query.cursor": "the cursor is not one this API returned; start again without it",
     # Commands and concurrency.
+    "read.after_beyond_head": (
+        "position {after} has not been recorded (the log ends at {head}); pass the position a "
+        "command returned"
+    ),
+    "request.json_invalid": (
+        "the body is not valid JSON ({reason}); send a JSON object with "
+        "Content-Type: application/json, as in commands/<name>.example.json"
+    ),
     "command.unknown": "there is no command {name!r}; known commands: {known}",
     "command.concurrency": (
         "the records this command changes were changed by others {attempts} times while it ran; "

@@ -78,10 +78,10 @@ class Actor:
 
     def describe(self) -> str:
         parts = [str(g) for g in sorted(self.grants)]
-        if self.doctor_id is not None:
-            parts.append("doctor")
         if self.operator:
             parts.append("operator")
+        if self.doctor_id is not None:
+            return f"a doctor with {', '.join(parts)}" if parts else "a doctor with no staff role"
         return ", ".join(parts) if parts else "a user with no registered role"
 
 
