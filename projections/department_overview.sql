@@ -11,8 +11,8 @@ CREATE TABLE IF NOT EXISTS overview_employments (
     specialty_code TEXT NOT NULL,      -- the programme's specialty ('kbu' for KBU)
     stage TEXT NOT NULL,               -- kbu, introduction or main
     start_date DATE NOT NULL,          -- first day of the employment
-    end_date DATE NOT NULL,            -- last day of the employment
-    percent INTEGER NOT NULL           -- percentage of full time (R5)
+    end_date DATE NOT NULL,            -- last day of the employment, as extended
+    percent INTEGER NOT NULL           -- percentage of full time when added (R5)
 );
 
 CREATE INDEX IF NOT EXISTS overview_employments_by_department

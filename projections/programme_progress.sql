@@ -1,6 +1,7 @@
 -- Read model "programme_progress": per programme (uddannelsesforløb) its pinned curriculum
 -- version, competencies approved of the total (also per doctor role), courses done of those
--- required, and its employments. Time served is computed from the employments when queried.
+-- required, and its employments. Time served (and its part-time equivalent, R5) is computed
+-- from the programme's events when queried, not stored here.
 -- Which competency or course is done: join progress_credits (active = 1) with
 -- progress_curriculum_items on the programme's curriculum_id.
 -- Valid on SQLite and PostgreSQL. Rebuilt from the event log at any time.
@@ -37,8 +38,9 @@ CREATE TABLE IF NOT EXISTS progress_employments (
     programme_id TEXT NOT NULL,          -- the programme it belongs to (UUID)
     department_id TEXT NOT NULL,         -- department or general practice (UUID)
     start_date DATE NOT NULL,            -- first day (always the 1st of a month, R9)
-    end_date DATE NOT NULL,              -- last day
-    percent INTEGER NOT NULL             -- percentage of full time, 50-100 (R5)
+    end_date DATE NOT NULL,              -- last day, as extended (extend-employment)
+    percent INTEGER NOT NULL             -- percentage of full time when added, 50-100 (R5); later
+                                         -- part-time changes are in the time report, not here
 );
 
 CREATE INDEX IF NOT EXISTS progress_employments_by_programme ON progress_employments (programme_id);

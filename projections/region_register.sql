@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS register_employments (
     department_id TEXT NOT NULL,       -- department or general practice (UUID)
     department_name TEXT NOT NULL,     -- its name
     start_date DATE NOT NULL,          -- first day
-    end_date DATE NOT NULL             -- last day
+    end_date DATE NOT NULL             -- last day, as extended (extend-employment)
 );
 
 CREATE INDEX IF NOT EXISTS register_employments_by_programme ON register_employments (programme_id);

@@ -7,7 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
-from logbog_es.commands import ApproveCompetency
+from logbog_es.commands import ApproveCompetency, ChangeEmploymentFraction, ExtendEmployment
 from tests.e2e.conftest import Api
 from tests.helpers import Ward
 
@@ -136,6 +136,47 @@ class TestProgressAndAccess:
         # 2026-01-01 .. 2026-06-15 inclusive, full time.
         assert body["served_days"] == 166
         assert body["served_full_time_days"] == 166.0
+
+    def test_part_time_and_extension_reach_every_read_model(self, api: Api) -> None:
+        """Half time from March counts half (R5); an extension moves the end in all three models."""
+        ward = _ward_with_more(api)
+        programme = api.container.app.repository.get(ward.programme)
+        employment = programme.employments[0].employment_id
+        secretariat = api.world.sek["nord"]
+        api.world.run(
+            ChangeEmploymentFraction.model_validate(
+                {
+                    "programme_id": ward.programme,
+                    "employment_id": employment,
+                    "from_date": "2026-03-01",
+                    "percent": 50,
+                }
+            ),
+            secretariat,
+        )
+        api.world.run(
+            ExtendEmployment.model_validate(
+                {
+                    "programme_id": ward.programme,
+                    "employment_id": employment,
+                    "new_end": "2027-12-31",
+                    "reason": "Deltid",
+                }
+            ),
+            secretariat,
+        )
+        api.container.runner.catch_up()
+        body = api.get(f"/programmes/{ward.programme}/progress", str(ward.trainee)).json()  # type: ignore[attr-defined]
+        # 2026-01-01 .. 2026-02-28 full time (59 days), 2026-03-01 .. 2026-06-15 half (107 days).
+        assert body["served_days"] == 166
+        assert body["served_full_time_days"] == 59 + 107 / 2
+        assert [e["end_date"] for e in body["employments"]] == ["2027-12-31"]
+        register = api.get("/regions/nord/register", "sek-nord").json()  # type: ignore[attr-defined]
+        row = next(r for r in register["items"] if r["programme_id"] == str(ward.programme))
+        assert row["current_end"] == "2027-12-31"
+        overview = api.get(f"/departments/{ward.department}/overview", str(ward.uao)).json()  # type: ignore[attr-defined]
+        mine = next(r for r in overview["items"] if r["trainee_name"] == "Trine Trainee")
+        assert mine["end_date"] == "2027-12-31"
 
     def test_access_directory(self, api: Api) -> None:
         """The UAO and the three supervisors of the ward, with delegation and main supervisor."""

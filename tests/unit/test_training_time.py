@@ -17,6 +17,7 @@ from logbog_es.domain.training_time import (
     absence_threshold,
     add_months,
     end_of_month,
+    full_time_days,
     part_time_end,
     report,
 )
@@ -153,3 +154,39 @@ class TestAbsence:
 
         assert required(18) == end
         assert required(19) == end + timedelta(days=19)
+
+
+class TestFullTimeDays:
+    """R5: served days weighted by the part-time fraction in force each day."""
+
+    @given(
+        starts,
+        st.integers(0, 400),
+        fractions,
+        st.lists(st.tuples(st.integers(0, 24), fractions), max_size=4),
+    )
+    def test_equals_the_day_by_day_sum(
+        self,
+        start: date,
+        length: int,
+        initial: Fraction,
+        raw_changes: list[tuple[int, Fraction]],
+    ) -> None:
+        """Summing segments equals weighting every single day by the latest change before it."""
+        changes = tuple(FractionChange(add_months(start, m), f) for m, f in raw_changes)
+        last_day = start + timedelta(days=length)
+        expected = Fraction(0)
+        day = start
+        while day <= last_day:
+            fraction = initial
+            for change in sorted(changes, key=lambda c: c.from_date):
+                if change.from_date <= day:
+                    fraction = change.fraction
+            expected += fraction
+            day += timedelta(days=1)
+        assert full_time_days(start, last_day, initial, changes) == expected
+
+    def test_nothing_served_before_the_start(self) -> None:
+        """A last day before the first day counts nothing."""
+        start = date(2026, 3, 1)
+        assert full_time_days(start, start - timedelta(days=1), Fraction(1), ()) == 0

@@ -74,14 +74,14 @@ def progress(
     programme_id: UUID, actor: ActorDep, container: ContainerDep, after: After = None
 ) -> ProgressOut:
     """Competencies approved of the total (also per doctor role), courses, time served so far."""
-    queries.read_programme(container.app, actor, programme_id)
+    programme = queries.read_programme(container.app, actor, programme_id)
     wait_for_read_model(container, after, ["programme_progress"])
     store = container.read_store
     row = programme_progress.progress(store, str(programme_id))
     if row is None:
         raise ReadModelBehind(container.app.position())
     employments = programme_progress.employments(store, str(programme_id))
-    days, fte = programme_progress.served(employments, container.app.today())
+    days, full_time = programme.served(container.app.today())
     return ProgressOut(
         **row,
         roles=[
@@ -90,7 +90,7 @@ def progress(
         ],
         employments=[ProgressEmploymentOut.model_validate(e) for e in employments],
         served_days=days,
-        served_full_time_days=fte,
+        served_full_time_days=round(float(full_time), 1),
     )
 
 

@@ -29,6 +29,7 @@ from logbog_es.domain.training_time import (
     AbsenceKind,
     FractionChange,
     TimeReport,
+    full_time_days,
     report,
 )
 from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage, check_text
@@ -773,6 +774,23 @@ class Programme(LogbogAggregate):
             if employment.employment_id == employment_id:
                 return employment
         raise NotFound("time.no_employment", employment_id=employment_id)
+
+    def served(self, today: date) -> tuple[int, Fraction]:
+        """Calendar days served up to and including `today`, and their full-time equivalent
+        (R5: each day weighted by the part-time fraction in force)."""
+        days, equivalent = 0, Fraction(0)
+        for employment in self.employments:
+            served = self.time_report(employment.employment_id, today).served_days
+            if served:
+                days += served
+                last_day = employment.start + timedelta(days=served - 1)
+                equivalent += full_time_days(
+                    employment.start,
+                    last_day,
+                    Fraction(employment.percent, 100),
+                    self.fraction_changes[employment.employment_id],
+                )
+        return days, equivalent
 
     def time_report(self, employment_id: UUID, today: date) -> TimeReport:
         employment = self.employment(employment_id)

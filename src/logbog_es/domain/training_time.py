@@ -128,6 +128,27 @@ def part_time_end(
         first = False
 
 
+def full_time_days(
+    start: date, last_day: date, initial: Fraction, changes: tuple[FractionChange, ...]
+) -> Fraction:
+    """R5: the days from `start` to `last_day` (both included), each weighted by the fraction of
+    full time in force that day. A later-recorded change on the same date wins."""
+    if last_day < start:
+        return Fraction(0)
+    schedule = sorted(changes, key=lambda c: c.from_date)
+    fraction = initial
+    for change in schedule:
+        if change.from_date <= start:
+            fraction = change.fraction
+    total = Fraction(0)
+    segment_start = start
+    for change in schedule:
+        if start < change.from_date <= last_day:
+            total += (change.from_date - segment_start).days * fraction
+            segment_start, fraction = change.from_date, change.fraction
+    return total + ((last_day - segment_start).days + 1) * fraction
+
+
 def report(
     *,
     start: date,

@@ -21,6 +21,7 @@ class DepartmentOverview(Projection):
             "logbog:Doctor.Registered",
             "logbog:Programme.Started",
             "logbog:Programme.EmploymentAdded",
+            "logbog:Programme.EmploymentExtended",
         }
     )
 
@@ -51,6 +52,11 @@ class DepartmentOverview(Projection):
                     event.percent,
                     str(event.originator_id),
                 ),
+            )
+        elif isinstance(event, Programme.EmploymentExtended):
+            tx.execute(
+                "UPDATE overview_employments SET end_date = ? WHERE employment_id = ?",
+                (event.new_end.isoformat(), str(event.employment_id)),
             )
 
 

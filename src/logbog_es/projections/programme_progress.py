@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
@@ -28,6 +27,7 @@ _PROGRAMME_EVENTS = (
     Programme.CurriculumVersionPinned,
     Programme.CurriculumVersionChanged,
     Programme.EmploymentAdded,
+    Programme.EmploymentExtended,
     Programme.CompetencyApproved,
     Programme.ApprovalWithdrawn,
     Programme.CourseCompleted,
@@ -64,6 +64,7 @@ class ProgrammeProgress(Projection):
         people: list[tuple[str, str]] = []
         curriculum_rows: list[tuple[str, str, str, str]] = []
         employments: list[tuple[Any, ...]] = []
+        extensions: list[tuple[str, str]] = []
         names: dict[str, str] = {}
         touched = {str(e.originator_id) for e, _ in batch if isinstance(e, _PROGRAMME_EVENTS)}
         progs = self._load(tx, touched)
@@ -98,7 +99,7 @@ class ProgrammeProgress(Projection):
                 )
             elif isinstance(event, _PROGRAMME_EVENTS):
                 prog = progs[str(event.originator_id)]
-                self._programme_event(prog, event, position, employments)
+                self._programme_event(prog, event, position, employments, extensions)
         if people:
             tx.executemany("INSERT INTO progress_people (doctor_id, name) VALUES (?, ?)", people)
         _many(
@@ -113,13 +114,20 @@ class ProgrammeProgress(Projection):
             "start_date, end_date, percent) VALUES (?, ?, ?, ?, ?, ?)",
             employments,
         )
+        _many(
+            tx, "UPDATE progress_employments SET end_date = ? WHERE employment_id = ?", extensions
+        )
         self._write(tx, progs)
 
     # -- applying ----------------------------------------------------------------------------
 
     @staticmethod
     def _programme_event(
-        prog: _Prog, event: Any, position: int, employments: list[tuple[Any, ...]]
+        prog: _Prog,
+        event: Any,
+        position: int,
+        employments: list[tuple[Any, ...]],
+        extensions: list[tuple[str, str]],
     ) -> None:
         prog.row["last_event_position"] = position
         if isinstance(event, Programme.CurriculumVersionPinned):
@@ -139,6 +147,8 @@ class ProgrammeProgress(Projection):
                     event.percent,
                 )
             )
+        elif isinstance(event, Programme.EmploymentExtended):
+            extensions.append((event.new_end.isoformat(), str(event.employment_id)))
         elif isinstance(event, Programme.CompetencyApproved):
             _add_credit(prog, str(event.approval_id), COMPETENCY, event.competency_code, 1)
         elif isinstance(event, Programme.CourseCompleted):
@@ -329,21 +339,3 @@ def employments(store: ReadStore, programme_id: str) -> list[Row]:
         "FROM progress_employments WHERE programme_id = ? ORDER BY start_date",
         (programme_id,),
     )
-
-
-def served(rows: list[Row], today: date) -> tuple[int, float]:
-    """Calendar days served up to and including today, and the full-time equivalent days."""
-    days = 0
-    fte = 0.0
-    for row in rows:
-        start, end = _date(row["start_date"]), _date(row["end_date"])
-        if start > today:
-            continue
-        span = (min(end, today) - start).days + 1
-        days += span
-        fte += span * int(row["percent"]) / 100
-    return days, round(fte, 1)
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

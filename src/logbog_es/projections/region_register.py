@@ -25,6 +25,7 @@ class RegionRegister(Projection):
             "logbog:Programme.CurriculumVersionPinned",
             "logbog:Programme.CurriculumVersionChanged",
             "logbog:Programme.EmploymentAdded",
+            "logbog:Programme.EmploymentExtended",
         }
     )
 
@@ -74,6 +75,11 @@ class RegionRegister(Projection):
                     event.end.isoformat(),
                     str(event.department_id),
                 ),
+            )
+        elif isinstance(event, Programme.EmploymentExtended):
+            tx.execute(
+                "UPDATE register_employments SET end_date = ? WHERE employment_id = ?",
+                (event.new_end.isoformat(), str(event.employment_id)),
             )
 
 
