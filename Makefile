@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUNSTAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck archcheck unit schemas bench clean help
+.PHONY: run test lint schemas bench clean help
 
 help:
 	@echo "make run    - create .venv, install, serve on http://127.0.0.1:8000 (SQLite under var/, demo data)"

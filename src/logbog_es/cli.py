@@ -454,53 +454,45 @@ def audit_verify(
     """Recompute the hash chain; name every event altered, removed or inserted. Exit 1 if any."""
 
     from logbog_es.application.chain import verify
-    from logbog_es.application.history import streams_of
+    from logbog_es.application.history import base_streams, broken_anchors, streams_of
     from logbog_es.domain.doctor import Doctor
 
+    doctor_id = _parse_uuid("--doctor", doctor) if doctor else None
     container = _container_for_projections()
     try:
         streams: set[str] | None = None
-        if doctor:
-            found = container.app.find(Doctor, UUID(doctor))
+        if doctor_id:
+            found = container.app.find(Doctor, doctor_id)
             if found is None:
-                print(f"no doctor with id {doctor}", file=sys.stderr)
+                print(f"no doctor with id {doctor_id}", file=sys.stderr)
                 raise typer.Exit(2)
             try:
                 streams = {str(s) for s in streams_of(container.app, found)[0]}
-            except Exception:
+            except Exception:  # an altered event may not decode at all
                 print(
-                    "some of the doctor's streams do not decode; checking the doctor's own "
-                    "stream and reporting every finding",
+                    "some of the doctor's programme events do not decode; checking the doctor's"
+                    " profile, programmes and departments without their submissions",
                     file=sys.stderr,
                 )
-                streams = None
+                streams = {str(s) for s in base_streams(found)}
         result = verify(container.app.recorder, streams)
         for finding in result.findings:
             print(str(finding))
-        anchors_broken = 0
-        if doctor:
-            from logbog_es.application.chain import check_anchor
-            from logbog_es.domain.submission import Submission
-
-            for stream in sorted(streams or ()):
-                submission = container.app.find(Submission, UUID(stream))
-                if submission is None:
-                    continue
-                anchor = submission.chain_head
-                if not check_anchor(container.app.recorder, anchor["position"], anchor["sha256"]):
-                    anchors_broken += 1
-                    print(
-                        f"submission {submission.id}: the chain head it recorded "
-                        f"(position {anchor['position']}) no longer matches"
-                    )
-        scope = f"doctor {doctor}" if doctor else "the whole log"
+        broken = broken_anchors(container.app, streams or set()) if doctor_id else []
+        for submission in broken:
+            print(
+                f"submission {submission.id}: the chain head it recorded "
+                f"(position {submission.chain_head['position']}) no longer matches"
+            )
+        scope = f"doctor {doctor_id}" if doctor_id else "the whole log"
         print(
             f"checked {result.checked} events ({scope}); chain head position "
             f"{result.head_position} sha256 {result.head_sha256}"
         )
-        if result.findings:
+        if result.findings or broken:
             print(
-                f"{len(result.findings)} finding(s): the store was changed behind the service",
+                f"{len(result.findings)} finding(s), {len(broken)} submission anchor(s) "
+                "broken: the store was changed behind the service",
                 file=sys.stderr,
             )
             raise typer.Exit(1)

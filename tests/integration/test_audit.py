@@ -177,6 +177,41 @@ class TestTamperEvidence:
         ]
         assert verify(container.app.recorder, theirs).intact
 
+    def test_a_submission_whose_anchor_moved_is_named(
+        self, container: Container, ward: Ward
+    ) -> None:
+        """A submission's recorded chain head must still be in the chain; one that is not is
+        named, even when the chain itself verifies (history rewritten and re-chained)."""
+        from logbog_es.application.chain import head
+        from logbog_es.application.history import broken_anchors
+        from logbog_es.domain.base import Meta
+        from logbog_es.domain.readiness import SubmissionKind
+        from logbog_es.domain.submission import Submission
+        from logbog_es.domain.values import Capacity
+
+        position, sha = head(container.app.recorder)
+
+        def submit(number: int, anchor: tuple[int, str]) -> Submission:
+            submission = Submission.submit(
+                new_id=UUID(int=number),
+                programme_id=ward.programme,
+                doctor_id=ward.trainee,
+                kind=SubmissionKind.INDEPENDENT_PRACTICE,
+                submitted_on=date(2026, 6, 1),
+                package={"employments": []},
+                sources={},
+                chain_head=anchor,
+                meta=Meta("test", Capacity.TRAINEE, f"anchor-{number}"),
+            )
+            container.app.save(submission)
+            return submission
+
+        kept = submit(1, (position, sha))
+        moved = submit(2, (position, "f" * 64))
+        streams = {str(kept.id), str(moved.id), str(ward.trainee)}
+        assert verify(container.app.recorder).intact
+        assert [s.id for s in broken_anchors(container.app, streams)] == [moved.id]
+
 
 def _positions(container: Container) -> list[tuple[int, UUID]]:
     return [
@@ -203,6 +238,10 @@ class TestVerifyCommand:
         clean = runner.invoke(cli, ["audit", "verify"])
         assert clean.exit_code == 0, clean.output
         assert "intact" in clean.output
+        one = runner.invoke(cli, ["audit", "verify", "--doctor", doctor])
+        assert one.exit_code == 0, one.output
+        assert f"(doctor {doctor})" in one.output
+        assert runner.invoke(cli, ["audit", "verify", "--doctor", "nobody"]).exit_code == 2
         Tamper(container).alter(3)
         container.close()
         broken = runner.invoke(cli, ["audit", "verify"])

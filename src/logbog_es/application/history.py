@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from logbog_es.application.app import COPENHAGEN, Logbog
+from logbog_es.application.chain import check_anchor
 from logbog_es.application.eventlog import stream_reader
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.department import Department
@@ -164,6 +165,20 @@ def streams_of(app: Logbog, doctor: Doctor) -> tuple[list[UUID], dict[UUID, UUID
     return base + submissions, departments
 
 
+def broken_anchors(app: Logbog, streams: set[str]) -> list[Submission]:
+    """The submissions among `streams` whose recorded chain head no longer matches the chain:
+    history before them was rewritten, even if the chain itself was recomputed to hide it."""
+    broken = []
+    for stream in sorted(streams):
+        submission = app.find(Submission, UUID(stream))
+        if submission is None:
+            continue
+        anchor = submission.chain_head
+        if not check_anchor(app.recorder, anchor["position"], anchor["sha256"]):
+            broken.append(submission)
+    return broken
+
+
 def _submission_of(app: Logbog, stored: Any) -> UUID:
     event: Any = app.mapper.to_domain_event(stored)
     submission: UUID = event.submission_id
@@ -176,6 +191,11 @@ def _base_streams(doctor: Doctor) -> tuple[list[UUID], dict[UUID, UUID]]:
     }
     streams = [doctor.id, *(r.programme_id for r in doctor.programmes), *departments]
     return streams, departments
+
+
+def base_streams(doctor: Doctor) -> list[UUID]:
+    """The doctor's profile, programmes and department-access streams (no submissions)."""
+    return _base_streams(doctor)[0]
 
 
 def _concerns(event: Any, doctor_id: UUID, grants: set[UUID]) -> bool:
