@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logbog_es.application import Logbog
+from logbog_es.application.app import COPENHAGEN
 from logbog_es.application.chain import verify
 from logbog_es.application.history import history, logbook_from_aggregates
 from logbog_es.bootstrap import Container
 from logbog_es.cli import cli
 from logbog_es.commands import ApproveCompetency, WithdrawApproval
 from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.programme import Programme
 from tests.conftest import PG_URL, Clock
 from tests.helpers import Ward, World
@@ -294,7 +296,7 @@ class TestViewsBackInTime:
                             ),
                             ward.world.actor(ward.uao),
                         )
-            except Exception:  # noqa: S110 - refused commands write nothing
+            except LogbogError:  # refused by the rules; a refused command writes nothing
                 pass
         head = app.position()
         n = data.draw(st.integers(0, head))
@@ -302,22 +304,29 @@ class TestViewsBackInTime:
         assert view == _replayed_to(app, ward.trainee, n)
 
     def test_as_of_versus_effective_on(self, memory_container: Container, clock: Clock) -> None:
-        """An approval recorded in June for an assessment in March: effective in March, but
-        the logbook as recorded on 1 May did not show it."""
-        ward = Ward(World(memory_container.app))
+        """An approval recorded after the programme, for an assessment in March: in force from
+        March (effective time), but the logbook as recorded just before it did not show it."""
+        app = memory_container.app
+        ward = Ward(World(app))
+        before_approval = app.position()
         _approve(ward, "K1", "2026-03-02")
-        recorded = date(2099, 1, 1)  # any day after the recording
-        as_recorded = history(memory_container.app, ward.trainee, as_of=date(2026, 5, 1))
-        assert not as_recorded.logbook.programmes  # nothing was recorded by then
-        in_force = history(memory_container.app, ward.trainee, effective_on=date(2026, 3, 31))
-        approvals = in_force.logbook.programmes[str(ward.programme)].approvals
-        assert [a[0] for a in approvals.values()] == ["K1"]
-        before = history(memory_container.app, ward.trainee, effective_on=date(2026, 3, 1))
-        assert not before.logbook.programmes[str(ward.programme)].approvals
-        now = history(memory_container.app, ward.trainee, as_of=recorded)
-        assert [a[0] for a in now.logbook.programmes[str(ward.programme)].approvals.values()] == [
-            "K1"
-        ]
+        programme = str(ward.programme)
+
+        as_recorded = history(app, ward.trainee, as_of_position=before_approval).logbook
+        assert programme in as_recorded.programmes
+        assert not as_recorded.programmes[programme].approvals
+        in_force = history(app, ward.trainee, effective_on=date(2026, 3, 31)).logbook
+        assert [a[0] for a in in_force.programmes[programme].approvals.values()] == ["K1"]
+        before = history(app, ward.trainee, effective_on=date(2026, 3, 1)).logbook
+        assert not before.programmes[programme].approvals
+
+        # Recorded time is the wall clock of recording: nothing before that day, all of it after.
+        recorded_on = app.repository.get(ward.programme).modified_on.astimezone(COPENHAGEN).date()
+        assert not history(
+            app, ward.trainee, as_of=recorded_on - timedelta(days=1)
+        ).logbook.programmes
+        now = history(app, ward.trainee, as_of=recorded_on).logbook
+        assert [a[0] for a in now.programmes[programme].approvals.values()] == ["K1"]
 
 
 def _replayed_to(app: Logbog, doctor_id: UUID, n: int) -> Any:
