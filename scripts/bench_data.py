@@ -8,7 +8,6 @@ for every command, as the service would write them.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +18,6 @@ from logbog_es.domain.base import LogbogAggregate, Meta
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent
 from logbog_es.domain.specialty import Specialty
 from logbog_es.domain.values import (
@@ -121,16 +119,8 @@ def trainee(
     hired = date(2020 + index % 6, 1 + index % 12, 1)
     programme_id = uuid4()
     meta = _meta()
-    doctor.enrol(
+    programme = doctor.start_programme(
         programme_id=programme_id,
-        specialty_code="kbu",
-        stage=Stage.KBU,
-        hiring_date=hired,
-        meta=meta,
-    )
-    programme = Programme.start(
-        programme_id=programme_id,
-        doctor_id=doctor.id,
         specialty_code="kbu",
         stage=Stage.KBU,
         region=Region.NORD,
@@ -144,16 +134,15 @@ def trainee(
         meta = _meta()
         end = (start.replace(day=28) + timedelta(days=180)).replace(day=1) - timedelta(days=1)
         department = rng.choice(departments)
-        employment = programme.add_employment(
+        doctor.add_employment(
+            programme,
             employment_id=uuid4(),
             department_id=department.id,
             start=start,
             end=end,
             percent=100,
-            others=(),
             meta=meta,
         )
-        doctor.book_employment(programme.id, employment, meta)
         yield [programme, doctor, _receipt("add-employment", [programme, doctor], meta)]
         start = end + timedelta(days=1)
     approver = uuid4()
@@ -198,7 +187,6 @@ def fill(app: Logbog, events: int, *, seed: int = 7, chunk: int = 4000) -> int:
     pending: list[Any] = []
     pending_events = 0
     index = 0
-    started = time.perf_counter()
     while written + pending_events < events:
         for aggregates in trainee(index, specialty, curriculum, departments, rng):
             count = sum(len(a.pending_events) for a in aggregates)
@@ -213,5 +201,4 @@ def fill(app: Logbog, events: int, *, seed: int = 7, chunk: int = 4000) -> int:
     if pending:
         app.save(*pending)
         written += pending_events
-    del started
     return written

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -21,15 +20,11 @@ from pathlib import Path
 import structlog
 
 from bench_common import PG_URL, drop_schemas
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from bench_data import _meta, reference
 from logbog_es.application.eventlog import stream_reader
 from logbog_es.application.history import history, streams_of
 from logbog_es.bootstrap import bootstrap
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.programme import Programme
 from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage
 from logbog_es.settings import Settings, Storage
 
@@ -44,9 +39,8 @@ def build(app: object, events: int) -> uuid.UUID:
         meta=_meta(),
     )
     hired = date(2020, 1, 1)
-    programme = Programme.start(
+    programme = doctor.start_programme(
         programme_id=uuid.uuid4(),
-        doctor_id=doctor.id,
         specialty_code="kbu",
         stage=Stage.KBU,
         region=Region.NORD,
@@ -54,23 +48,15 @@ def build(app: object, events: int) -> uuid.UUID:
         pinned=specialty.pin(Stage.KBU, hired),
         meta=_meta(),
     )
-    doctor.enrol(
-        programme_id=programme.id,
-        specialty_code="kbu",
-        stage=Stage.KBU,
-        hiring_date=hired,
-        meta=_meta(),
-    )
-    employment = programme.add_employment(
+    doctor.add_employment(
+        programme,
         employment_id=uuid.uuid4(),
         department_id=departments[0].id,
         start=hired,
         end=date(2030, 12, 31),
         percent=100,
-        others=(),
         meta=_meta(),
     )
-    doctor.book_employment(programme.id, employment, _meta())
     app.save(doctor, programme)  # type: ignore[attr-defined]
     approver = uuid.uuid4()
     count = 0
@@ -143,7 +129,7 @@ def run(store: str, events: int, runs: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")

@@ -95,7 +95,7 @@ def run(store: str, doctors: int, batch: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--doctors", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")

@@ -13,7 +13,6 @@ import argparse
 import json
 import logging
 import sqlite3
-import sys
 import tempfile
 import time
 import uuid
@@ -23,9 +22,6 @@ import psycopg
 import structlog
 
 from bench_common import PG_URL, drop_schemas
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from bench_data import fill
 from logbog_es.bootstrap import bootstrap
 from logbog_es.settings import Settings, Storage
@@ -95,7 +91,7 @@ def run(store: str, events: int, pg_url: str) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--pg-url", default=PG_URL)

@@ -106,7 +106,7 @@ def sample_store() -> Logbog:
         WithdrawApproval(programme_id=sofie, approval_id=approval.approval_id, reason="Demo"), uao
     )
     trainee = app.resolve_actor(str(doctor_id("DM001")))
-    registered = app.execute(
+    app.execute(
         RegisterPriorAttestation.model_validate(
             {
                 "programme_id": sofie,
@@ -120,7 +120,6 @@ def sample_store() -> Logbog:
         trainee,
     )
     attestation = next(iter(app.repository.get(sofie).prior_attestations))
-    del registered
     app.execute(VerifyPriorAttestation(programme_id=sofie, attestation_id=attestation), uao)
     _time_and_submission(app)
     return app

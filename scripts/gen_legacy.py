@@ -14,7 +14,7 @@ from logbog_es.migration.generate import logbook, reference
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--doctors", type=int, default=10_000)
     parser.add_argument("--out", default="var/legacy.jsonl")
     parser.add_argument("--seed", type=int, default=1)

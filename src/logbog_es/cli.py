@@ -367,7 +367,7 @@ def audit_trail(
     effective_on: Annotated[
         str | None, typer.Option(help="YYYY-MM-DD: what was in force that day.")
     ] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="CSV instead of lines.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV as the HTTP export gives it.")] = False,
 ) -> None:
     """Print a doctor's full history from the event store (the operator's view, not recorded
     as a read)."""
@@ -402,21 +402,11 @@ def audit_trail(
     finally:
         container.close()
     if csv:
-        import csv as csv_module
+        from dataclasses import asdict
 
-        writer = csv_module.writer(sys.stdout, delimiter=";")
-        writer.writerow(["position", "recorded_at", "effective_on", "actor", "capacity", "text"])
-        for e in result.entries:
-            writer.writerow(
-                [
-                    e.position,
-                    e.recorded_at.isoformat(),
-                    e.effective_on,
-                    e.actor_name or e.actor_id,
-                    e.capacity,
-                    e.text,
-                ]
-            )
+        from logbog_es.api.csv_export import HISTORY, csv_text
+
+        sys.stdout.write(csv_text((asdict(e) for e in result.entries), HISTORY))
         return
     for e in result.entries:
         who = e.actor_name or e.actor_id
@@ -529,6 +519,7 @@ def import_legacy(
     )
     from rich.table import Table
 
+    from logbog_es.domain.errors import LogbogError
     from logbog_es.migration.importer import Importer, LineRejected
     from logbog_es.migration.legacy import Reference
 
@@ -549,7 +540,13 @@ def import_legacy(
             try:
                 ref = Reference.model_validate(json.loads(Path(reference).read_text("utf-8")))
                 done = importer.load_reference(ref)
-            except (ValidationError, json.JSONDecodeError, LineRejected, OSError) as error:
+            except (
+                ValidationError,
+                json.JSONDecodeError,
+                LineRejected,
+                LogbogError,
+                OSError,
+            ) as error:
                 console.print(f"[red]the reference file is not valid: {error}[/red]")
                 raise typer.Exit(2) from error
             if done:

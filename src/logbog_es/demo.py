@@ -30,6 +30,7 @@ from logbog_es.commands import (
 from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.training_time import add_months
 from logbog_es.domain.values import Region, StaffRole, Stage
 
 CURRICULUM_ADMIN = "demo-maalbeskrivelser"
@@ -202,18 +203,17 @@ DEPARTMENTS = [
     ("PRAKSIS-KBH-1", "Lægehuset på Nørrebro", "general_practice", "oest"),
 ]
 DOCTORS = [
-    ("DM001", "Sofie Lund", "sofie.lund@example.dk"),  # KBU trainee hired 2025: KBU 2024
+    (
+        "DM001",
+        "Sofie Lund",
+        "sofie.lund@example.dk",
+    ),  # KBU trainee hired 5 months before today: KBU 2024
     ("DM002", "Mads Holm", "mads.holm@example.dk"),  # KBU trainee hired early 2024: KBU 2019
     ("DM003", "Peter Krogh", "peter.krogh@example.dk"),  # supervisor
     ("DM004", "Hanne Bach", "hanne.bach@example.dk"),  # UAO
     ("DM005", "Jonas Friis", "jonas.friis@example.dk"),  # akutmedicin main training
     ("DM006", "Lise Kjær", "lise.kjaer@example.dk"),  # tutor in general practice
 ]
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 def load_demo(app: Logbog) -> list[DemoUser]:
@@ -334,11 +334,11 @@ def load_demo(app: Logbog) -> list[DemoUser]:
 
     # Sofie is in the last month of her first KBU employment today, so the demo is always live.
     today = app.today()
-    hired = _add_months(today.replace(day=1), -5)
+    hired = add_months(today.replace(day=1), -5)
     sofie = programme("DM001", "kbu", "kbu", hired)
-    employ(sofie, "AUH-AKM", hired, _add_months(hired, 6) - timedelta(days=1))
+    employ(sofie, "AUH-AKM", hired, add_months(hired, 6) - timedelta(days=1))
     employ(
-        sofie, "PRAKSIS-SKIVE-1", _add_months(hired, 6), _add_months(hired, 12) - timedelta(days=1)
+        sofie, "PRAKSIS-SKIVE-1", add_months(hired, 6), add_months(hired, 12) - timedelta(days=1)
     )
     mads = programme("DM002", "kbu", "kbu", date(2024, 2, 1))
     employ(mads, "RHV-MED", date(2024, 2, 1), date(2024, 7, 31))
@@ -416,10 +416,10 @@ def load_demo(app: Logbog) -> list[DemoUser]:
 def demo_users() -> list[DemoUser]:
     """The demo users of an already loaded demo store."""
     return [
-        DemoUser("trainee 1 (KBU, started 2024)", str(doctor_id("DM001"))),
-        DemoUser("trainee 2 (KBU, started 2019)", str(doctor_id("DM002"))),
-        DemoUser("supervisor (main supervisor of trainee 1)", str(doctor_id("DM003"))),
-        DemoUser("UAO (the emergency department of trainee 1)", str(doctor_id("DM004"))),
+        DemoUser("KBU trainee, hired 5 months ago (curriculum KBU 2024)", str(doctor_id("DM001"))),
+        DemoUser("KBU trainee, hired 2024-02-01 (curriculum KBU 2019)", str(doctor_id("DM002"))),
+        DemoUser("main supervisor of the first KBU trainee", str(doctor_id("DM003"))),
+        DemoUser("UAO of the first KBU trainee's emergency department", str(doctor_id("DM004"))),
         DemoUser("secretariat (nord)", SECRETARIATS["nord"]),
         DemoUser("curriculum administrator", CURRICULUM_ADMIN),
         DemoUser("auditor (STPS)", AUDITOR),

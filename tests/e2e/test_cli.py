@@ -90,6 +90,12 @@ class TestCli:
         assert upto.exit_code == 0, upto.output
         assert upto.output.strip().splitlines() == [lines[0]]
 
+        as_csv = runner.invoke(cli, ["audit", "trail", trainee, "--csv"])
+        assert as_csv.exit_code == 0, as_csv.output
+        csv_lines = as_csv.output.lstrip("\ufeff").splitlines()
+        assert csv_lines[0].startswith("Position;Registreret;Gælder fra")  # as over HTTP
+        assert len(csv_lines) == len(lines) + 1
+
         assert runner.invoke(cli, ["audit", "trail", "not-an-id"]).exit_code == 2
         bad_day = runner.invoke(cli, ["audit", "trail", trainee, "--from", "1/5/2026"])
         assert bad_day.exit_code == 2

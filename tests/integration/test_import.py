@@ -19,7 +19,7 @@ from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.specialty import specialty_id
 from logbog_es.migration.generate import logbook, reference
-from logbog_es.migration.importer import Importer, Report
+from logbog_es.migration.importer import Importer, LineRejected, Report
 from logbog_es.migration.legacy import Reference
 from logbog_es.projections import programme_progress
 
@@ -131,6 +131,31 @@ class TestBadLines:
         report = Importer(container.app, file_sha256="cd" * 32, dry_run=True).run(_lines(_books(3)))
         # Without the reference the curricula are unknown: reported, nothing written.
         assert report.count("failed") == 3
+        assert container.app.position() == before
+
+    def test_dry_run_on_a_fresh_store_validates_against_the_reference(
+        self, container: Container
+    ) -> None:
+        """With a reference file, a dry run on an empty store says what it would import, then
+        the real run imports exactly that; the dry run writes nothing."""
+        before = container.app.position()
+        books = _books(3)
+        dry = _import(container, _lines(books), dry_run=True)
+        assert [r.status for r in dry.results] == ["would-import"] * 3
+        assert container.app.position() == before
+        real = _import(container, _lines(books))
+        assert [r.status for r in real.results] == ["imported"] * 3
+        assert real.events == dry.events
+
+    def test_a_bad_reference_curriculum_is_rejected_whole(self, container: Container) -> None:
+        """A curriculum the domain refuses names where it is and writes no reference data."""
+        bad = reference()
+        bad["curricula"][0]["effective_from"] = "1990-01-01"  # before the specialty's logbook
+        importer = Importer(container.app, file_sha256="ef" * 32)
+        before = container.app.position()
+        with pytest.raises(LineRejected) as rejected:
+            importer.load_reference(Reference.model_validate(bad))
+        assert rejected.value.errors[0].path.startswith("reference.curricula[")
         assert container.app.position() == before
 
 

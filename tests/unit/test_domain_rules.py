@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logbog_es.domain.base import Meta
-from logbog_es.domain.curriculum import validate_content
+from logbog_es.domain.curriculum import check_extent, validate_content
 from logbog_es.domain.doctor import check_authorisation_id, check_cpr
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.programme import Period, check_employment, next_first_of_month
@@ -236,3 +236,23 @@ class TestStaffGrants:
         """A curriculum administrator with a region: refused."""
         with pytest.raises(InvalidInput):
             check_grant(StaffRole.CURRICULUM_ADMIN, Region.NORD)
+
+
+@pytest.mark.parametrize(
+    ("hours", "days", "where", "field", "code"),
+    [
+        (0, None, "", "hours", "curriculum.extent_positive"),
+        (None, 0, "", "days", "curriculum.extent_positive"),
+        (None, -1, "courses[2]", "courses[2].days", "curriculum.extent_positive"),
+        (3, 2, "", "hours", "curriculum.course_extent"),
+        (None, None, "courses[0]", "courses[0]", "curriculum.course_extent"),
+    ],
+)
+def test_course_extent_names_the_field_at_fault(
+    hours: int | None, days: int | None, where: str, field: str, code: str
+) -> None:
+    """One extent rule for curricula and completed courses; the error names the wrong field."""
+    with pytest.raises(InvalidInput) as raised:
+        check_extent(hours, days, where)
+    assert (raised.value.field, raised.value.code) == (field, code)
+    check_extent(None, 2, where)  # a valid extent passes

@@ -68,11 +68,10 @@ def wants_csv(accept: str | None) -> bool:
     return bool(accept) and "text/csv" in str(accept).lower()
 
 
-def csv_response(
-    rows: Iterable[dict[str, Any]],
-    columns: list[tuple[str, str, Callable[[Any], str] | None]],
-    filename: str,
-) -> Response:
+def csv_text(
+    rows: Iterable[dict[str, Any]], columns: list[tuple[str, str, Callable[[Any], str] | None]]
+) -> str:
+    """The rows as Danish-Excel CSV: BOM, headings, semicolons, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([heading for _, heading, _ in columns])
@@ -83,8 +82,16 @@ def csv_response(
                 for key, _, fmt in columns
             ]
         )
+    return "\ufeff" + buffer.getvalue()
+
+
+def csv_response(
+    rows: Iterable[dict[str, Any]],
+    columns: list[tuple[str, str, Callable[[Any], str] | None]],
+    filename: str,
+) -> Response:
     return Response(
-        content="\ufeff" + buffer.getvalue(),
+        content=csv_text(rows, columns),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -32,6 +32,7 @@ from logbog_es.api.schemas import (
     StaffRoleOut,
 )
 from logbog_es.application import queries
+from logbog_es.domain.policy import grant_approves
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import access_directory, catalogue, supervisor_requests
@@ -64,22 +65,18 @@ def me(actor: ActorDep, container: ContainerDep, after: After = None) -> MeOut:
         ],
         trainee_access_from=actor.trainee_access_from,
         appointments=[AppointmentOut(**a) for a in appointments],
-        supervisor_access=[
-            GrantOut(
-                **{
-                    **g,
-                    "trainee_ids": g["trainee_ids"].split(",") if g["trainee_ids"] else None,
-                    "delegated": bool(g["delegated"]),
-                }
-            )
-            for g in grants
-        ],
+        supervisor_access=[GrantOut(**g) for g in grants],
         may=queries.may(
             container.app,
             actor,
             uao=bool(appointments),
             supervisor=bool(grants),
-            approves=any(g["delegated"] or g["main_supervisor_for"] for g in grants),
+            approves=any(
+                grant_approves(
+                    delegated=g["delegated"], main_supervisor_for=g["main_supervisor_for"]
+                )
+                for g in grants
+            ),
         ),
     )
 

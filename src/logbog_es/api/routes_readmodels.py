@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
@@ -105,12 +105,10 @@ def register(
     container: ContainerDep,
     specialty_code: str | None = None,
     stage: Stage | None = None,
-    status: Annotated[
-        Literal["not_started", "active", "ended"] | None, Query(description="Programme status.")
-    ] = None,
+    status: Annotated[region_register.Status | None, Query(description="Programme status.")] = None,
     department_id: Annotated[UUID | None, Query(description="Current department.")] = None,
     flag: Annotated[
-        Literal["ends_soon_unapproved", "all_approved"] | None,
+        region_register.Flag | None,
         Query(description="Only flagged rows."),
     ] = None,
     sort: Annotated[
@@ -156,7 +154,7 @@ def overview(
     actor: ActorDep,
     container: ContainerDep,
     scope: Annotated[
-        Literal["now", "soon", "now_and_soon", "past", "all"],
+        department_overview.Scope,
         Query(description="Which employments."),
     ] = "now_and_soon",
     soon_days: Annotated[int, Query(ge=1, le=730, description="How far ahead 'soon' is.")] = 90,
@@ -203,14 +201,5 @@ def department_access(
     directory = access_directory.department_directory(container.read_store, str(department_id))
     return DepartmentAccessOut(
         appointments=[DirectoryAppointmentOut.model_validate(a) for a in directory["appointments"]],
-        grants=[
-            DirectoryGrantOut.model_validate(
-                {
-                    **g,
-                    "trainee_ids": g["trainee_ids"].split(",") if g["trainee_ids"] else None,
-                    "delegated": bool(g["delegated"]),
-                }
-            )
-            for g in directory["grants"]
-        ],
+        grants=[DirectoryGrantOut.model_validate(g) for g in directory["grants"]],
     )

@@ -55,7 +55,8 @@ class ProgrammeView:
     curriculum_id: str = ""
     curriculum_label: str = ""
     employments: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    approvals: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # code -> (..)
+    # approval id -> (competency code, approver id, assessed on)
+    approvals: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     courses: dict[str, str] = field(default_factory=dict)
     time_attestations: list[str] = field(default_factory=list)
     submissions: list[str] = field(default_factory=list)
@@ -261,7 +262,7 @@ def history(
     entries = []
     for position, event in selected:
         stream_id = event.originator_id
-        prog = _programme_of(event, stream_id, doctor)
+        prog = _programme_of(event, stream_id)
         if programme_id is not None and prog != programme_id:
             continue
         day = effective(event)
@@ -296,7 +297,7 @@ def _stream_kind(event: Any) -> str:
     }.get(topic.split(":")[-1].split(".")[0], "other")
 
 
-def _programme_of(event: Any, stream_id: UUID, doctor: Doctor) -> UUID | None:
+def _programme_of(event: Any, stream_id: UUID) -> UUID | None:
     if isinstance(event, Programme.Event):
         return stream_id
     if isinstance(event, Submission.Submitted):
@@ -305,7 +306,6 @@ def _programme_of(event: Any, stream_id: UUID, doctor: Doctor) -> UUID | None:
     if isinstance(event, Doctor.ProgrammeEnrolled | Doctor.EmploymentBooked):
         found: UUID = event.programme_id
         return found
-    del doctor
     return None
 
 

@@ -23,6 +23,7 @@ from logbog_es.domain.policy import (
     Actor,
     Allowed,
     Target,
+    actions_at_department,
     decide,
     require,
     supervised_trainees,
@@ -73,20 +74,6 @@ class DoctorView:
     programmes: tuple[Programme, ...]
 
 
-UAO_COMMANDS = (
-    "respond-to-evaluations",
-    "record-absence",
-    "attest-employment-time",
-    "grant-supervisor-access",
-    "revoke-supervisor-access",
-    "approve-competency",
-    "decline-assessment",
-    "withdraw-approval",
-    "record-course-completion",
-    "verify-prior-attestation",
-)
-
-
 def may(
     app: Logbog,
     actor: Actor,
@@ -110,12 +97,8 @@ def may(
         )
         if any(isinstance(decide(actor, action, t, today), Allowed) for t in targets):
             names.add(name)
-    if uao:
-        names.update(UAO_COMMANDS)
-    if supervisor:
-        names.add("decline-assessment")
-    if approves:
-        names.add("approve-competency")
+    opened = actions_at_department(uao=uao, supervisor=supervisor, approves=approves)
+    names.update(name for name, action in COMMAND_ACTIONS.items() if action in opened)
     return [name for name in COMMAND_ACTIONS if name in names]
 
 

@@ -265,9 +265,6 @@ class DepartmentAccess(LogbogAggregate):
             (a for a in self.appointments if a.doctor_id == doctor_id and a.valid_on(day)), None
         )
 
-    def uaos_on(self, day: date) -> tuple[Appointment, ...]:
-        return tuple(a for a in self.appointments if a.valid_on(day))
-
     def supervisor_grant(
         self, doctor_id: UUID, trainee_id: UUID, day: date
     ) -> SupervisorGrant | None:

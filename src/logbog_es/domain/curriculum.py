@@ -26,6 +26,16 @@ def curriculum_id(specialty_code: str, stage: Stage, label: str) -> UUID:
     return stable_id("curriculum", specialty_code, stage.value, label)
 
 
+def check_extent(hours: int | None, days: int | None, where: str = "") -> None:
+    """A course lasts hours or days: exactly one of them, and more than zero. `where` prefixes
+    the field named in an error (a course of a curriculum; empty for a completed course)."""
+    if (hours is None and days is None) or (hours is not None and days is not None):
+        raise InvalidInput("curriculum.course_extent", field=where or "hours")
+    name, extent = ("hours", hours) if hours is not None else ("days", days)
+    if extent is None or extent <= 0:
+        raise InvalidInput("curriculum.extent_positive", field=f"{where}.{name}" if where else name)
+
+
 def validate_content(
     competencies: tuple[Competency, ...], courses: tuple[Course, ...], nominal_months: int
 ) -> None:
@@ -66,12 +76,7 @@ def validate_content(
             )
         seen_courses.add(course.code)
         check_text(course.title, f"{where}.title")
-        if (course.hours is None) == (course.days is None):
-            raise InvalidInput("curriculum.course_extent", field=where)
-        extent = course.hours if course.hours is not None else course.days
-        if extent is None or extent <= 0:
-            name = "hours" if course.hours is not None else "days"
-            raise InvalidInput("curriculum.extent_positive", field=f"{where}.{name}")
+        check_extent(course.hours, course.days, where)
     if not 1 <= nominal_months <= 120:
         raise InvalidInput(
             "curriculum.duration", field="nominal_duration_months", months=nominal_months
@@ -178,6 +183,9 @@ class CurriculumVersion(LogbogAggregate):
 
     def competency(self, code: str) -> Competency | None:
         return next((c for c in self.competencies if c.code == code), None)
+
+    def course(self, code: str) -> Course | None:
+        return next((c for c in self.courses if c.code == code), None)
 
 
 class _MethodLike(Protocol):

@@ -12,8 +12,9 @@ from uuid import UUID
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.calendar import first_working_day
 from logbog_es.domain.errors import Conflict, InvalidInput
-from logbog_es.domain.programme import Employment, Period
-from logbog_es.domain.values import Capacity, Stage, check_text
+from logbog_es.domain.programme import Employment, Period, Programme
+from logbog_es.domain.specialty import CurriculumRef
+from logbog_es.domain.values import Capacity, Region, Stage, check_text
 
 _AUTH_ID = re.compile(r"^[A-Z0-9]{5}$")
 _CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
@@ -170,15 +171,19 @@ class Doctor(LogbogAggregate):
             cpr=check_cpr(cpr) if cpr else None,
         )
 
-    def enrol(
+    def start_programme(
         self,
         *,
         programme_id: UUID,
         specialty_code: str,
         stage: Stage,
+        region: Region,
         hiring_date: date,
+        pinned: CurriculumRef,
         meta: Meta,
-    ) -> None:
+    ) -> Programme:
+        """Enrol the doctor and start the programme: one programme per specialty and stage,
+        its curriculum version pinned by the hiring date (R1, `pinned`)."""
         for ref in self.programmes:
             if ref.specialty_code == specialty_code and ref.stage == stage:
                 raise Conflict(
@@ -195,6 +200,55 @@ class Doctor(LogbogAggregate):
             stage=stage.value,
             hiring_date=hiring_date,
         )
+        return Programme.start(
+            programme_id=programme_id,
+            doctor_id=self.id,
+            specialty_code=specialty_code,
+            stage=stage,
+            region=region,
+            hiring_date=hiring_date,
+            pinned=pinned,
+            meta=meta,
+        )
+
+    def add_employment(
+        self,
+        programme: Programme,
+        *,
+        employment_id: UUID,
+        department_id: UUID,
+        start: date,
+        end: date,
+        percent: int,
+        meta: Meta,
+    ) -> Employment:
+        """Add an employment to one of the doctor's programmes, checked against the doctor's
+        employments in other programmes (no day twice), and book its days here (R3)."""
+        employment = programme.add_employment(
+            employment_id=employment_id,
+            department_id=department_id,
+            start=start,
+            end=end,
+            percent=percent,
+            others=self.employments_outside(programme.id),
+            meta=meta,
+        )
+        self.book_employment(programme.id, employment, meta)
+        return employment
+
+    def extend_employment(
+        self, programme: Programme, *, employment_id: UUID, new_end: date, reason: str, meta: Meta
+    ) -> Employment:
+        """Extend an employment (R5, R6) and its booking here, as `add_employment` checks."""
+        extended = programme.extend(
+            employment_id=employment_id,
+            new_end=new_end,
+            reason=reason,
+            others=self.employments_outside(programme.id),
+            meta=meta,
+        )
+        self.extend_booking(extended.employment_id, extended.end, meta)
+        return extended
 
     def employments_outside(self, programme_id: UUID) -> tuple[Period, ...]:
         """The periods of the doctor's employments in programmes other than `programme_id`."""
@@ -215,10 +269,6 @@ class Doctor(LogbogAggregate):
         if self.access_from is None or access_from < self.access_from:
             automatic = Meta("system", Capacity.SYSTEM, meta.command_id, access_from)
             self._record(self.TraineeAccessGranted, automatic, access_from=access_from)
-
-    def has_trainee_access(self, day: date) -> bool:
-        """R3: from the first working day of the first employment, and for good."""
-        return self.access_from is not None and self.access_from <= day
 
     def extend_booking(self, employment_id: UUID, new_end: date, meta: Meta) -> None:
         self._record(

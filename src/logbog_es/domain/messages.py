@@ -359,9 +359,6 @@ MESSAGES: dict[str, str] = {
     "evaluation.done": "you already evaluated this employment",
     "evaluation.unknown": "no evaluation {evaluation_id}",
     "auth.own_evaluation_only": ("an evaluation is visible to no one but the trainee who gave it"),
-    "auth.department_uao_only": (
-        "only the department's UAO or tutor may {action}; you act as {actor}"
-    ),
     # Queries.
     "query.sort": "{detail}",
     "query.cursor": "the cursor is not one this API returned; start again without it",

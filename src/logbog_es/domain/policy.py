@@ -89,9 +89,12 @@ class Actor:
 class Target:
     """The facts about the target of an action that a decision needs.
 
-    `rosters`: the access chains of the departments concerned (the target department, or the
-    departments of the programme's employments). `trainee_id`: whose logbook. `department_id`:
-    the department the action happens at, when there is one (an approval's department).
+    `region`: the region whose secretariat is responsible; `regions`: every region the doctor
+    trains in (history reads). `doctor_id`: the doctor the target belongs to; `trainee_id`:
+    whose logbook, with `trainee_access_from` their access day (R3). `rosters`: the access
+    chains of the departments concerned, the first being where the action happens (an
+    approval's department). `addressed_to`: the supervisor an assessment request names.
+    `has_submission`: the doctor has sent documentation to STPS (auditors may then read).
     """
 
     region: Region | None = None
@@ -181,7 +184,7 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
     if action is Action.READ_HISTORY:
         return _read_history(actor, target, who)
     if action is Action.READ_SUBMISSION:
-        return _read_submission(actor, target, on, who)
+        return _read_submission(actor, target, who)
     if action in (Action.RECORD_COURSE_COMPLETION, Action.RECORD_ABSENCE):
         if target.region is not None and target.region in actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
@@ -223,6 +226,31 @@ def _own_logbook(actor: Actor, target: Target, on: date, who: dict[str, str]) ->
         starts = str(target.trainee_access_from) if target.trainee_access_from else "not yet"
         return Refused("auth.trainee_access_not_yet", {"starts": starts})
     return Allowed(Capacity.TRAINEE)
+
+
+def actions_at_department(*, uao: bool, supervisor: bool, approves: bool) -> frozenset[Action]:
+    """The actions department access opens (R2, R4), to tell users what they may do: `uao` an
+    appointment as UAO/tutor, `supervisor` a supervisor grant, `approves` a grant that lets its
+    holder approve (see `grant_approves`). Each action is still decided on its target."""
+    actions: set[Action] = set()
+    if uao:
+        actions |= _UAO_OF_DEPARTMENT_ACTIONS | {
+            Action.APPROVE_COMPETENCY,
+            Action.DECLINE_ASSESSMENT,
+            Action.RECORD_COURSE_COMPLETION,
+            Action.RECORD_ABSENCE,
+        }
+    if supervisor:
+        actions.add(Action.DECLINE_ASSESSMENT)
+    if approves:
+        actions.add(Action.APPROVE_COMPETENCY)
+    return frozenset(actions)
+
+
+def grant_approves(*, delegated: bool, main_supervisor_for: object) -> bool:
+    """R4: a supervisor grant lets its holder approve when it carries the delegated right or
+    makes them a trainee's main supervisor (for that trainee; `approver` decides per trainee)."""
+    return delegated or main_supervisor_for is not None
 
 
 def approver(actor: Actor, target: Target, day: date) -> Decision:
@@ -317,9 +345,8 @@ def _read_history(actor: Actor, target: Target, who: dict[str, str]) -> Decision
     return Refused("auth.read_history", who)
 
 
-def _read_submission(actor: Actor, target: Target, on: date, who: dict[str, str]) -> Decision:
+def _read_submission(actor: Actor, target: Target, who: dict[str, str]) -> Decision:
     """The trainee who submitted, STPS caseworkers (auditors), and the region's secretariat."""
-    del on
     if actor.operator:
         return Allowed(Capacity.OPERATOR)
     if actor.doctor_id is not None and actor.doctor_id == target.doctor_id:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.curriculum import check_extent
 from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
 from logbog_es.domain.logbook import (
     Approval,
@@ -36,6 +37,7 @@ from logbog_es.domain.values import AssessmentMethod, Capacity, Region, Stage, c
 
 if TYPE_CHECKING:
     from logbog_es.domain.curriculum import CurriculumVersion
+    from logbog_es.domain.values import Competency
 
 
 def programme_id(command_id: str) -> UUID:
@@ -517,15 +519,17 @@ class Programme(LogbogAggregate):
         approval_id = self.active_by_code.get(code)
         return None if approval_id is None else self.approval_map[approval_id]
 
-    def check_competency(self, curriculum: CurriculumVersion, code: str) -> None:
+    def check_competency(self, curriculum: CurriculumVersion, code: str) -> Competency:
         """The code must be a competency of the programme's pinned curriculum version."""
-        if curriculum.competency(code) is None:
+        competency = curriculum.competency(code)
+        if competency is None:
             raise InvalidInput(
                 "logbook.unknown_competency",
                 field="competency_code",
                 code=code,
                 label=self.curriculum_label,
             )
+        return competency
 
     def request_assessment(
         self,
@@ -595,9 +599,7 @@ class Programme(LogbogAggregate):
             raise InvalidInput(
                 "date.in_future", field="assessed_on", value=assessed_on, today=today
             )
-        self.check_competency(curriculum, code)
-        competency = curriculum.competency(code)
-        assert competency is not None
+        competency = self.check_competency(curriculum, code)
         allowed = [m.method for m in competency.methods]
         if method not in allowed:
             raise InvalidInput(
@@ -670,7 +672,7 @@ class Programme(LogbogAggregate):
         today: date,
         meta: Meta,
     ) -> None:
-        if not any(c.code == code for c in curriculum.courses):
+        if curriculum.course(code) is None:
             raise InvalidInput(
                 "logbook.unknown_course",
                 field="course_code",
@@ -681,10 +683,7 @@ class Programme(LogbogAggregate):
             raise InvalidInput(
                 "date.in_future", field="completed_on", value=completed_on, today=today
             )
-        if (hours is None) == (days is None):
-            raise InvalidInput("curriculum.course_extent", field="hours")
-        if (hours if hours is not None else days or 0) <= 0:
-            raise InvalidInput("curriculum.extent_positive", field="hours" if hours else "days")
+        check_extent(hours, days)
         if code in self.courses:
             done = self.courses[code]
             raise Conflict("logbook.course_done", code=code, on=done.completed_on)
@@ -716,7 +715,7 @@ class Programme(LogbogAggregate):
         known = (
             curriculum.competency(code) is not None
             if kind is AttestationKind.COMPETENCY
-            else any(c.code == code for c in curriculum.courses)
+            else curriculum.course(code) is not None
         )
         if not known:
             raise InvalidInput(
@@ -792,6 +791,13 @@ class Programme(LogbogAggregate):
                 )
         return days, equivalent
 
+    def _check_not_attested(self, employment_id: UUID) -> None:
+        """An attested employment's time is final (R7): nothing changes it afterwards."""
+        if employment_id in self.time_attestations:
+            raise Conflict(
+                "time.already_attested", on=self.time_attestations[employment_id].attested_on
+            )
+
     def time_report(self, employment_id: UUID, today: date) -> TimeReport:
         employment = self.employment(employment_id)
         return report(
@@ -829,10 +835,7 @@ class Programme(LogbogAggregate):
         for other in self.absences[employment_id]:
             if other.first_day <= last_day and first_day <= other.last_day:
                 raise Conflict("time.absence_overlap", first=other.first_day, last=other.last_day)
-        if employment_id in self.time_attestations:
-            raise Conflict(
-                "time.already_attested", on=self.time_attestations[employment_id].attested_on
-            )
+        self._check_not_attested(employment_id)
         self._record(
             self.AbsenceRecorded,
             meta.effective(first_day),
@@ -864,10 +867,7 @@ class Programme(LogbogAggregate):
                 start=employment.start,
                 end=employment.end,
             )
-        if employment_id in self.time_attestations:
-            raise Conflict(
-                "time.already_attested", on=self.time_attestations[employment_id].attested_on
-            )
+        self._check_not_attested(employment_id)
         self._record(
             self.EmploymentFractionChanged,
             meta.effective(from_date),
@@ -902,10 +902,7 @@ class Programme(LogbogAggregate):
                     other_start=other.start,
                     other_id=other.employment_id,
                 )
-        if employment_id in self.time_attestations:
-            raise Conflict(
-                "time.already_attested", on=self.time_attestations[employment_id].attested_on
-            )
+        self._check_not_attested(employment_id)
         self._record(
             self.EmploymentExtended,
             meta.effective(new_end),
@@ -920,10 +917,7 @@ class Programme(LogbogAggregate):
     ) -> None:
         """A time attestation issued in the old logbook, recorded as it was (R7 was checked
         there); only a second attestation of the same employment is refused."""
-        if employment_id in self.time_attestations:
-            raise Conflict(
-                "time.already_attested", on=self.time_attestations[employment_id].attested_on
-            )
+        self._check_not_attested(employment_id)
         time = self.time_report(employment_id, attested_on)
         self._record(
             self.EmploymentTimeAttested,
@@ -940,10 +934,7 @@ class Programme(LogbogAggregate):
     ) -> None:
         """R7: not before the first day of the employment's last month, nor while an extension
         the rules require is missing."""
-        if employment_id in self.time_attestations:
-            raise Conflict(
-                "time.already_attested", on=self.time_attestations[employment_id].attested_on
-            )
+        self._check_not_attested(employment_id)
         time = self.time_report(employment_id, today)
         if today < time.last_month_starts:
             raise Conflict("time.attest_too_early", earliest=time.last_month_starts)

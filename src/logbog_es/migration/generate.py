@@ -85,7 +85,7 @@ def logbook(index: int, rng: random.Random, approvers: int = 200) -> dict[str, A
         days=1
     )
     hospital = f"LEG-{(index * 3) % 60:03d}"
-    if hospital.endswith(("0", "4", "8")) and int(hospital[-3:]) % 4 == 0:
+    if int(hospital[-3:]) % 4 == 0:  # codes divisible by 4 are general practices
         hospital = f"LEG-{(int(hospital[-3:]) + 1) % 60:03d}"
     practice = f"LEG-{(index * 4) % 60:03d}"
     employments: list[dict[str, Any]] = [
@@ -126,12 +126,8 @@ def logbook(index: int, rng: random.Random, approvers: int = 200) -> dict[str, A
         },
     ]
     if index % 7 == 0:  # part time 80 %: six months take 7.5, so the employment runs 8
-        employments[1]["extended_to"] = (
-            (second_start.replace(day=28) + timedelta(days=235)).replace(day=1).isoformat()
-        )
-        employments[1]["extended_to"] = (
-            date.fromisoformat(employments[1]["extended_to"]) - timedelta(days=1)
-        ).isoformat()
+        month_after = (second_start.replace(day=28) + timedelta(days=235)).replace(day=1)
+        employments[1]["extended_to"] = (month_after - timedelta(days=1)).isoformat()
     approvals = []
     for i in range(1, COMPETENCIES + 1 - index % 4):
         day = hired + timedelta(days=rng.randrange(0, (second_end - hired).days))

@@ -147,11 +147,14 @@ class Importer:
     # -- reference data ------------------------------------------------------------------------
 
     def load_reference(self, reference: Reference) -> list[str]:
-        """Register what the reference file names and the store lacks; returns what it did."""
+        """Register what the reference file names and the store lacks, in one transaction;
+        returns what it did. A dry run keeps the new reference data in memory only, so the
+        lines are validated against it."""
         done: list[str] = []
         meta = Meta(f"import:{self.source}", Capacity.IMPORT, f"import:{self.source}:reference")
+        changed: dict[UUID, LogbogAggregate] = {}
         for ref in reference.specialties:
-            if self.app.find(Specialty, specialty_id(ref.code)) is None:
+            if self._specialty(ref.code) is None:
                 specialty = Specialty.register(
                     code=ref.code,
                     name=ref.name,
@@ -159,10 +162,10 @@ class Importer:
                     on_logbook_from=ref.on_logbook_from,
                     meta=meta,
                 )
-                self._save_reference(specialty)
+                self._specialties[ref.code] = changed[specialty.id] = specialty
                 done.append(f"specialty {ref.code}")
         for ref_dep in reference.departments:
-            if self.app.find(Department, department_id(ref_dep.code)) is None:
+            if self._department(ref_dep.code) is None:
                 department = Department.register(
                     code=ref_dep.code,
                     name=ref_dep.name,
@@ -170,10 +173,10 @@ class Importer:
                     region=ref_dep.region,
                     meta=meta,
                 )
-                self._save_reference(department)
+                self._departments[ref_dep.code] = changed[department.id] = department
                 done.append(f"department {ref_dep.code}")
         for ref_cur in reference.curricula:
-            found = self.app.find(Specialty, specialty_id(ref_cur.specialty_code))
+            found = self._specialty(ref_cur.specialty_code)
             if found is None:
                 raise LineRejected(
                     [
@@ -190,34 +193,35 @@ class Importer:
             ):
                 continue
             content = content_of(ref_cur.competencies, ref_cur.courses)
-            version = CurriculumVersion.publish(
-                specialty_code=ref_cur.specialty_code,
-                stage=ref_cur.stage,
-                label=ref_cur.label,
-                effective_from=ref_cur.effective_from,
-                nominal_duration_months=ref_cur.nominal_duration_months,
-                competencies=content[0],
-                courses=content[1],
-                meta=meta,
-            )
-            specialty.add_curriculum_version(
-                curriculum_id=version.id,
-                stage=ref_cur.stage,
-                label=version.label,
-                effective_from=ref_cur.effective_from,
-                meta=meta,
-            )
-            self._save_reference(version, specialty)
+            try:
+                version = CurriculumVersion.publish(
+                    specialty_code=ref_cur.specialty_code,
+                    stage=ref_cur.stage,
+                    label=ref_cur.label,
+                    effective_from=ref_cur.effective_from,
+                    nominal_duration_months=ref_cur.nominal_duration_months,
+                    competencies=content[0],
+                    courses=content[1],
+                    meta=meta,
+                )
+                specialty.add_curriculum_version(
+                    curriculum_id=version.id,
+                    stage=ref_cur.stage,
+                    label=version.label,
+                    effective_from=ref_cur.effective_from,
+                    meta=meta,
+                )
+            except LogbogError as error:
+                where = f"reference.curricula[{ref_cur.specialty_code}/{ref_cur.label}]"
+                raise LineRejected([LineError(0, where, error.message)]) from error
+            self._curricula[version.id] = changed[version.id] = version
+            changed[specialty.id] = specialty
             done.append(
                 f"curriculum {ref_cur.specialty_code}/{ref_cur.stage.value}/{ref_cur.label}"
             )
-        self._specialties.clear()
-        self._departments.clear()
+        if changed and not self.dry_run:
+            self.app.save(*changed.values())
         return done
-
-    def _save_reference(self, *aggregates: LogbogAggregate) -> None:
-        if not self.dry_run:
-            self.app.save(*aggregates)
 
     # -- lines -----------------------------------------------------------------------------------
 
@@ -274,15 +278,16 @@ class Importer:
             try:
                 self.app.save(*batch.aggregates())
             except IntegrityError:
-                self._save_one_by_one(batch)
+                self._mark_conflicts(batch)
             else:
                 self._known_people.update(d.id for d in batch.new_people.values())
         for result, _ in batch.lines:
             if progress:
                 progress(result)
 
-    def _save_one_by_one(self, batch: _Batch) -> None:
-        """A batch collided with a concurrent writer: rebuild and save each doctor on its own."""
+    def _mark_conflicts(self, batch: _Batch) -> None:
+        """A batch collided with a concurrent writer and nothing of it was saved: every line is
+        reported as a conflict, to be imported by running the file again."""
         for result, _ in batch.lines:
             result.status = "conflict"
             result.events = 0
@@ -318,9 +323,8 @@ class Importer:
         if duplicate:
             result.errors = duplicate
             return result
-        previous = self.app.find(
-            CommandReceipt, receipt_id(f"{IMPORT_COMMAND}:{logbook.legacy_id}")
-        )
+        receipt = receipt_id(f"{IMPORT_COMMAND}:{logbook.legacy_id}")
+        previous = self.app.find(CommandReceipt, receipt) if receipt in self._exists else None
         if previous is not None:
             if previous.payload_sha256 == digest:
                 result.status = "skipped"
@@ -534,23 +538,15 @@ class Importer:
         pid = stable_id("programme", f"legacy:{legacy.legacy_id}")
         started = self._meta(number, legacy.hiring_date)
         with _at(number, where):
-            doctor.enrol(
+            programme = doctor.start_programme(
                 programme_id=pid,
                 specialty_code=specialty.code,
                 stage=legacy.stage,
+                region=legacy.region,
                 hiring_date=legacy.hiring_date,
+                pinned=ref,
                 meta=started,
             )
-        programme = Programme.start(
-            programme_id=pid,
-            doctor_id=doctor.id,
-            specialty_code=specialty.code,
-            stage=legacy.stage,
-            region=legacy.region,
-            hiring_date=legacy.hiring_date,
-            pinned=ref,
-            meta=started,
-        )
         touched[programme.id] = programme
         self._employments(number, where, legacy, programme, doctor, batch, touched)
         self._approvals(number, where, legacy, programme, curriculum, batch, touched)
@@ -645,16 +641,15 @@ class Importer:
             eid = stable_id("employment", f"legacy:{emp.legacy_id}")
             meta = self._meta(number, emp.start)
             with _at(number, at):
-                employment = programme.add_employment(
+                doctor.add_employment(
+                    programme,
                     employment_id=eid,
                     department_id=department.id,
                     start=emp.start,
                     end=emp.end,
                     percent=emp.percent,
-                    others=doctor.employments_outside(programme.id),
                     meta=meta,
                 )
-            doctor.book_employment(programme.id, employment, meta)
             for k, change in enumerate(emp.part_time_changes):
                 with _at(number, f"{at}.part_time_changes[{k}]"):
                     programme.change_fraction(
@@ -666,14 +661,13 @@ class Importer:
             if emp.extended_to is not None:
                 new_end = emp.extended_to
                 with _at(number, f"{at}.extended_to"):
-                    extended = programme.extend(
+                    doctor.extend_employment(
+                        programme,
                         employment_id=eid,
                         new_end=new_end,
                         reason="Forlænget i den tidligere logbog",
-                        others=doctor.employments_outside(programme.id),
                         meta=self._meta(number, new_end),
                     )
-                doctor.extend_booking(eid, extended.end, self._meta(number, extended.end))
             for k, absence in enumerate(emp.absences):
                 with _at(number, f"{at}.absences[{k}]"):
                     programme.record_absence(

@@ -91,9 +91,20 @@ def appointments_of(store: ReadStore, doctor_id: str, on: date) -> list[Row]:
     )
 
 
+def _grant(row: Row) -> Row:
+    """A grant row as callers use it: trainee ids as a list (None: every trainee), delegated
+    as a bool."""
+    ids = row["trainee_ids"]
+    return {
+        **row,
+        "trainee_ids": ids.split(",") if ids else None,
+        "delegated": bool(row["delegated"]),
+    }
+
+
 def grants_of(store: ReadStore, doctor_id: str, on: date) -> list[Row]:
     """The doctor's supervisor grants valid on `on`, with the department's name."""
-    return store.fetchall(
+    rows = store.fetchall(
         "SELECT g.grant_id, g.department_id, d.name AS department_name, g.trainee_ids, "
         "g.main_supervisor_for, g.delegated, g.start_date, g.revoked_from "
         "FROM access_grants g "
@@ -102,6 +113,7 @@ def grants_of(store: ReadStore, doctor_id: str, on: date) -> list[Row]:
         "AND (g.revoked_from IS NULL OR g.revoked_from > ?) ORDER BY g.start_date",
         (doctor_id, on.isoformat(), on.isoformat()),
     )
+    return [_grant(r) for r in rows]
 
 
 def department_directory(store: ReadStore, department_id: str) -> dict[str, list[Row]]:
@@ -111,8 +123,11 @@ def department_directory(store: ReadStore, department_id: str) -> dict[str, list
             "SELECT * FROM access_appointments WHERE department_id = ? ORDER BY start_date",
             (department_id,),
         ),
-        "grants": store.fetchall(
-            "SELECT * FROM access_grants WHERE department_id = ? ORDER BY start_date",
-            (department_id,),
-        ),
+        "grants": [
+            _grant(r)
+            for r in store.fetchall(
+                "SELECT * FROM access_grants WHERE department_id = ? ORDER BY start_date",
+                (department_id,),
+            )
+        ],
     }

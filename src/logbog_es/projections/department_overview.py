@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from eventsourcing.domain import DomainEventProtocol
 
@@ -60,7 +60,7 @@ class DepartmentOverview(Projection):
             )
 
 
-SCOPES = ("now", "soon", "now_and_soon", "past", "all")
+Scope = Literal["now", "soon", "now_and_soon", "past", "all"]
 SORTS = {
     "trainee_name": "trainee_name",
     "start_date": "start_date",
@@ -73,7 +73,7 @@ def overview(
     department_id: str,
     *,
     today: date,
-    scope: str = "now_and_soon",
+    scope: Scope = "now_and_soon",
     soon_days: int = 90,
     trainee_ids: frozenset[str] | None = None,
     sort: Sort,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 from eventsourcing.domain import DomainEventProtocol
 
@@ -83,8 +83,8 @@ class RegionRegister(Projection):
             )
 
 
-STATUSES = ("not_started", "active", "ended")
-FLAGS = ("ends_soon_unapproved", "all_approved")
+Status = Literal["not_started", "active", "ended"]
+Flag = Literal["ends_soon_unapproved", "all_approved"]
 BASE_SORTS = ("trainee_name", "hiring_date", "specialty_code")
 SORTS = {
     "trainee_name": "trainee_name",
@@ -101,9 +101,9 @@ def register(
     today: date,
     specialty_code: str | None = None,
     stage: str | None = None,
-    status: str | None = None,
+    status: Status | None = None,
     department_id: str | None = None,
-    flag: str | None = None,
+    flag: Flag | None = None,
     sort: Sort,
     cursor: str | None,
     limit: int,
@@ -190,7 +190,9 @@ def register(
             where.append(f"{column} = ?")
             where_params.append(value)
     if flag is not None:
-        where.append(f"{flag} = 1")  # flag is one of FLAGS, checked by the caller
+        if flag not in get_args(Flag):  # it names a column below
+            raise ValueError(f"unknown flag {flag!r}")
+        where.append(f"{flag} = 1")
     if page_first:
         rows = {r["programme_id"]: r for r in store.fetchall(flagged, params)}
         return Page([rows[i] for i in ids if i in rows], page.next_cursor)

@@ -17,7 +17,7 @@ from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.policy import Action, Target
-from logbog_es.domain.programme import Programme, employment_id, programme_id
+from logbog_es.domain.programme import employment_id, programme_id
 
 # -- doctors and programmes -----------------------------------------------------------------
 
@@ -44,17 +44,8 @@ def start_programme(cmd: StartProgramme, ctx: Context) -> Decided:
     specialty.check_stage(cmd.stage)
     specialty.check_open_on(cmd.hiring_date)
     pinned = specialty.pin(cmd.stage, cmd.hiring_date)  # R1
-    new_id = programme_id(ctx.command_id)
-    doctor.enrol(
-        programme_id=new_id,
-        specialty_code=specialty.code,
-        stage=cmd.stage,
-        hiring_date=cmd.hiring_date,
-        meta=meta,
-    )
-    programme = Programme.start(
-        programme_id=new_id,
-        doctor_id=doctor.id,
+    programme = doctor.start_programme(
+        programme_id=programme_id(ctx.command_id),
         specialty_code=specialty.code,
         stage=cmd.stage,
         region=cmd.region,
@@ -79,17 +70,15 @@ def add_employment(cmd: AddEmployment, ctx: Context) -> Decided:
     doctor = ctx.app.load(
         Doctor, programme.doctor_id, message="doctor.unknown", doctor_id=programme.doctor_id
     )
-    others = doctor.employments_outside(programme.id)
-    employment = programme.add_employment(
+    doctor.add_employment(
+        programme,
         employment_id=employment_id(ctx.command_id),
         department_id=cmd.department_id,
         start=cmd.start,
         end=cmd.end,
         percent=cmd.percent,
-        others=others,
         meta=meta,
     )
-    doctor.book_employment(programme.id, employment, meta)
     return Decided((programme, doctor), programme)
 
 

@@ -59,14 +59,9 @@ def extend_employment(cmd: ExtendEmployment, ctx: Context) -> Decided:
     prog = programme(ctx, cmd.programme_id)
     meta = ctx.authorise(Action.EXTEND_EMPLOYMENT, Target(region=prog.region))
     doctor = trainee(ctx, prog)
-    extended = prog.extend(
-        employment_id=cmd.employment_id,
-        new_end=cmd.new_end,
-        reason=cmd.reason,
-        others=doctor.employments_outside(prog.id),
-        meta=meta,
+    doctor.extend_employment(
+        prog, employment_id=cmd.employment_id, new_end=cmd.new_end, reason=cmd.reason, meta=meta
     )
-    doctor.extend_booking(extended.employment_id, extended.end, meta)
     return Decided((prog, doctor), prog)
 
 
