@@ -1,7 +1,8 @@
 """Benchmark: importing a realistic legacy export of 10,000 doctors.
 
 Prints events per second on SQLite and PostgreSQL next to the raw `executemany` rate of the same
-number of rows in the same run. Target: at least 20,000 events/s on PostgreSQL.
+number of rows in the same run. Target: at least 20,000 events/s on PostgreSQL, where the import
+runs with `--workers` processes (default: the CPUs, at most 4).
 
     .venv/bin/python scripts/bench_import.py --doctors 10000
 """
@@ -12,6 +13,7 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import random
 import sqlite3
 import tempfile
@@ -56,7 +58,7 @@ def raw_rate(store: str, schema: str, tmp: Path, rows: int) -> float:
     return rows / (time.perf_counter() - started)
 
 
-def run(store: str, doctors: int, batch: int) -> dict[str, float]:
+def run(store: str, doctors: int, batch: int, workers: int) -> dict[str, float]:
     tmp = Path(tempfile.mkdtemp(prefix="logbog-import-"))
     schema = f"imp_{uuid.uuid4().hex[:8]}"
     storage = (
@@ -75,19 +77,21 @@ def run(store: str, doctors: int, batch: int) -> dict[str, float]:
         importer.load_reference(Reference.model_validate(reference()))
         before = container.app.position()
         started = time.perf_counter()
-        report = importer.run(lines)
+        report = importer.run(lines, workers=workers)
         seconds = time.perf_counter() - started
         events = container.app.position() - before
         rate = events / seconds
         raw = raw_rate(store, schema, tmp, min(events, 300_000))
         print(
-            f"{store:<9} {report.count('imported'):>6} doctors  {events:>8,} events in "
+            f"{store:<9} {report.count('imported'):>6} doctors  "
+            f"{workers if importer.parallel(workers, doctors) else 1} process(es)  "
+            f"{events:>8,} events in "
             f"{seconds:6.1f} s  {rate:>9,.0f} events/s  raw executemany {raw:>9,.0f} rows/s  "
-            f"ratio {rate / raw:4.2f}  target 20,000/s (PostgreSQL): "
-            f"{'met' if rate >= 20_000 or store != 'postgres' else 'MISSED'}",
+            f"ratio {rate / raw:4.2f}  target 20,000/s on PostgreSQL: "
+            f"{'n/a' if store != 'postgres' else 'met' if rate >= 20_000 else 'MISSED'}",
             flush=True,
         )
-        return {"events_per_s": rate, "raw_rows_per_s": raw, "events": events}
+        return {"events_per_s": rate, "raw_rows_per_s": raw, "events": events, "workers": workers}
     finally:
         container.close()
         if store == "postgres":
@@ -99,11 +103,17 @@ def main() -> int:
     parser.add_argument("--doctors", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--store", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),
+        help="import processes on PostgreSQL (SQLite always uses one)",
+    )
     parser.add_argument("--out", default="bench-results/import.json")
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
-    results = {store: run(store, args.doctors, args.batch_size) for store in stores}
+    results = {store: run(store, args.doctors, args.batch_size, args.workers) for store in stores}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

@@ -500,12 +500,21 @@ def import_legacy(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate everything, write nothing.")
     ] = False,
-    batch_size: Annotated[int, typer.Option(help="Doctors per transaction.")] = 100,
+    batch_size: Annotated[int, typer.Option(help="Doctors per transaction.", min=1)] = 100,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes building and saving doctors (PostgreSQL only; default: the number "
+            "of CPUs, at most 4).",
+            min=1,
+        ),
+    ] = None,
     report: Annotated[str | None, typer.Option(help="Write the JSON report here.")] = None,
 ) -> None:
     """Import legacy logbooks: each doctor atomically; a second run imports nothing new."""
     import hashlib
     import json
+    import os
     from pathlib import Path
 
     from pydantic import ValidationError
@@ -575,13 +584,19 @@ def import_legacy(
                 if elapsed > 0:
                     progress.update(task, rate=f"{done_count / elapsed:,.0f}")
 
-            result = importer.run(enumerate(lines, start=1), progress=advance)
+            processes = workers or min(os.cpu_count() or 1, 4)
+            if importer.parallel(processes, len(lines)):
+                progress.update(task, description=f"importing ({processes} processes)")
+            result = importer.run(enumerate(lines, start=1), progress=advance, workers=processes)
             progress.update(task, completed=len(lines))
         table = Table(title="Dry run: nothing was written" if dry_run else "Import")
         table.add_column("doctors")
         table.add_column("count", justify="right")
         for status in ("would-import" if dry_run else "imported", "skipped", "conflict", "failed"):
             table.add_row(status, str(result.count(status)))
+        table.add_row(
+            "signers" + (" to register" if dry_run else " registered"), str(result.signers)
+        )
         table.add_row(
             "events" + (" (would be) written" if dry_run else " written"), str(result.events)
         )

@@ -19,7 +19,7 @@ from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.specialty import specialty_id
 from logbog_es.migration.generate import logbook, reference
-from logbog_es.migration.importer import Importer, LineRejected, Report
+from logbog_es.migration.importer import Importer, LineError, LineRejected, Report
 from logbog_es.migration.legacy import Reference
 from logbog_es.projections import programme_progress
 
@@ -157,6 +157,122 @@ class TestBadLines:
             importer.load_reference(Reference.model_validate(bad))
         assert rejected.value.errors[0].path.startswith("reference.curricula[")
         assert container.app.position() == before
+
+
+class TestPlan:
+    """A first pass over the whole file: ids unique in the file, signers registered first."""
+
+    def test_an_id_used_by_two_lines_fails_the_second(self, memory_container: Container) -> None:
+        """Every legacy id must be unique in the file; the first line keeps it, the second
+        names both places (never two doctors' aggregates under one id)."""
+        books = _books(3)
+        books[2]["programmes"][0]["approvals"][0]["legacy_id"] = books[0]["programmes"][0][
+            "approvals"
+        ][3]["legacy_id"]
+        report = _import(memory_container, _lines(books))
+        assert [r.status for r in report.results] == ["imported", "imported", "failed"]
+        assert report.results[2].errors == [
+            LineError(
+                3,
+                "programmes[0].approvals[0].legacy_id",
+                f"duplicate id {books[0]['programmes'][0]['approvals'][3]['legacy_id']!r} "
+                "(also line 1 programmes[0].approvals[3].legacy_id)",
+            )
+        ]
+
+    def test_a_signer_who_is_a_doctor_of_the_file_keeps_their_own_details(
+        self, memory_container: Container
+    ) -> None:
+        """A trainee of line 2 approved something on line 1: they are registered once, from
+        their own line (e-mail and CPR kept), whatever the order of the lines."""
+        books = _books(2)
+        colleague = books[1]["doctor"]
+        colleague["cpr"] = "010190-1234"
+        books[0]["programmes"][0]["approvals"][0]["approver"] = {
+            "authorisation_id": colleague["authorisation_id"],
+            "name": "Name as the approval spells it",
+        }
+        report = _import(memory_container, _lines(books), batch_size=1)
+        assert [r.status for r in report.results] == ["imported", "imported"]
+        doctor = memory_container.app.repository.get(doctor_id(colleague["authorisation_id"]))
+        assert isinstance(doctor, Doctor)
+        assert (doctor.name, doctor.email) == (colleague["name"], colleague["email"])
+        assert doctor.cpr is not None
+        named: set[str] = set()
+
+        def walk(node: Any) -> None:  # every authorisation id below the programmes
+            if isinstance(node, dict):
+                if "authorisation_id" in node:
+                    named.add(node["authorisation_id"])
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk([b["programmes"] for b in books])
+        assert colleague["authorisation_id"] in named
+        assert report.signers == len(named)
+        registered = [
+            s
+            for s in memory_container.app.recorder.select_events(doctor.id)
+            if s.topic == "logbog:Doctor.Registered"
+        ]
+        assert len(registered) == 1
+
+
+@pytest.mark.postgres
+def test_parallel_import_writes_what_one_process_writes(
+    tmp_path: Any, clock: Any, pg_schemas: Any
+) -> None:
+    """Two worker processes import the same streams and versions as one process does, every
+    doctor once, the chain intact; lines that could collide (a doctor of the file who signs,
+    a duplicate id) are imported by the main process; a second run skips everything."""
+    from tests.conftest import make_container
+
+    books = _books(24)
+    books[5]["programmes"][0]["approvals"][0]["approver"] = {
+        "authorisation_id": books[17]["doctor"]["authorisation_id"],
+        "name": "Kollega",
+    }
+    books[9]["doctor"]["cpr"] = "not a cpr"  # cannot register in advance: line 10 fails
+    books[3]["programmes"][0]["approvals"][1]["approver"] = {
+        "authorisation_id": books[9]["doctor"]["authorisation_id"],
+        "name": "Kollega med fejl",
+    }
+    books[20]["programmes"][0]["legacy_id"] = books[2]["programmes"][0]["legacy_id"]
+    lines = _lines(books)
+    stores = [make_container("postgres", tmp_path / f"s{i}", clock, pg_schemas) for i in (1, 2)]
+    try:
+        reports = []
+        for container, workers in zip(stores, (1, 2), strict=True):
+            importer = Importer(container.app, file_sha256="ab" * 32, batch_size=4)
+            importer.load_reference(Reference.model_validate(reference()))
+            assert importer.parallel(workers, len(lines)) == (workers == 2)
+            reports.append(importer.run(lines, workers=workers))
+        serial, parallel = reports
+        assert [(r.line, r.status, r.events) for r in parallel.results] == [
+            (r.line, r.status, r.events) for r in serial.results
+        ]
+        assert {r.line for r in parallel.results if r.status == "failed"} == {10, 21}
+        assert parallel.count("imported") == 22
+
+        def events(container: Container) -> set[tuple[str, int, str]]:
+            return {
+                (str(n.originator_id), n.originator_version, n.topic)
+                for n in container.app.recorder.select_notifications(1, 1_000_000)
+            }
+
+        assert events(stores[1]) == events(stores[0])
+        assert verify(stores[1].app.recorder).intact
+        position = stores[1].app.position()
+        importer = Importer(stores[1].app, file_sha256="ab" * 32, batch_size=4)
+        again = importer.run(lines, workers=2)
+        assert again.count("skipped") == 22
+        assert stores[1].app.position() == position
+    finally:
+        for container in stores:
+            container.close()
 
 
 class TestRestart:

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.postgres import PostgresApplicationRecorder
 from pydantic import ValidationError
 
 from logbog_es.application.app import Logbog
@@ -29,14 +30,26 @@ from logbog_es.application.eventlog import existing_streams
 from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
 from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
-from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
+from logbog_es.domain.doctor import (
+    Doctor,
+    check_authorisation_id,
+    check_cpr,
+    check_email,
+    doctor_id,
+)
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
 from logbog_es.domain.specialty import Specialty, specialty_id
 from logbog_es.domain.submission import Submission
 from logbog_es.domain.values import Capacity
-from logbog_es.migration.legacy import LegacyLogbook, LegacyProgramme, Person, Reference
+from logbog_es.migration.legacy import (
+    LegacyDoctor,
+    LegacyLogbook,
+    LegacyProgramme,
+    Person,
+    Reference,
+)
 
 IMPORT_COMMAND = "import-legacy"
 
@@ -62,13 +75,16 @@ class Report:
     file_sha256: str
     dry_run: bool
     results: list[LineResult] = field(default_factory=list)
+    signers: int = 0  # signers registered (or, in a dry run, to be registered) before the lines
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
 
     @property
     def events(self) -> int:
-        return sum(r.events for r in self.results if r.status in ("imported", "would-import"))
+        """Events written (or to be written): the lines' and the signers' registrations."""
+        lines = sum(r.events for r in self.results if r.status in ("imported", "would-import"))
+        return lines + self.signers
 
     @property
     def failed(self) -> bool:
@@ -82,7 +98,7 @@ class Report:
                 status: self.count(status)
                 for status in ("imported", "would-import", "skipped", "conflict", "failed")
             }
-            | {"events": self.events},
+            | {"signers_registered": self.signers, "events": self.events},
             "lines": [
                 {
                     "line": r.line,
@@ -108,6 +124,102 @@ def _path(loc: Iterable[Any]) -> str:
     for item in loc:
         parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
     return "".join(parts) or "(line)"
+
+
+def _signers_of(logbook: LegacyLogbook) -> Iterator[tuple[str, Person]]:
+    """Every person the logbook names as a signer, with the field path."""
+    for i, p in enumerate(logbook.programmes):
+        for j, emp in enumerate(p.employments):
+            if emp.time_attestation is not None:
+                where = f"programmes[{i}].employments[{j}].time_attestation.attested_by"
+                yield where, emp.time_attestation.attested_by
+        for j, approval in enumerate(p.approvals):
+            at = f"programmes[{i}].approvals[{j}]"
+            if approval.approver is not None:
+                yield f"{at}.approver", approval.approver
+            if approval.delegated_by is not None:
+                yield f"{at}.delegated_by", approval.delegated_by
+            if approval.withdrawn is not None and approval.withdrawn.withdrawn_by is not None:
+                yield f"{at}.withdrawn.withdrawn_by", approval.withdrawn.withdrawn_by
+        for j, paper in enumerate(p.paper_attestations):
+            if paper.verified is not None:
+                yield (
+                    f"programmes[{i}].paper_attestations[{j}].verified.verified_by",
+                    (paper.verified.verified_by),
+                )
+
+
+def _inner_ids(logbook: LegacyLogbook) -> Iterator[tuple[str, str]]:
+    """Every legacy id inside the logbook, with the field path."""
+    for i, p in enumerate(logbook.programmes):
+        yield f"programmes[{i}].legacy_id", p.legacy_id
+        lists: tuple[tuple[str, list[Any]], ...] = (
+            ("employments", p.employments),
+            ("approvals", p.approvals),
+            ("paper_attestations", p.paper_attestations),
+            ("submissions", p.submissions),
+        )
+        for kind, items in lists:
+            for j, item in enumerate(items):
+                yield f"programmes[{i}].{kind}[{j}].legacy_id", item.legacy_id
+
+
+@dataclass
+class Plan:
+    """What a first pass over the whole file finds, before anything is written: the lines
+    refused for duplicate ids (every id must be unique in the file; the first line keeps it),
+    the signers every line names (registered before the lines, so that no two batches or
+    workers register the same person) and the doctors the file brings (line and details)."""
+
+    duplicates: dict[int, list[LineError]] = field(default_factory=dict)
+    signers: dict[str, tuple[int, Person]] = field(default_factory=dict)
+    doctors: dict[str, tuple[int, LegacyDoctor]] = field(default_factory=dict)
+    signers_of_line: dict[int, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, lines: Iterable[tuple[int, str]]) -> Plan:
+        plan = cls()
+        first_ids: dict[str, int] = {}
+        first_inner: dict[str, tuple[int, str]] = {}
+        for number, text in lines:
+            try:
+                logbook = LegacyLogbook.model_validate_json(text)
+            except ValidationError:
+                continue  # the line itself reports it
+            errors: list[LineError] = []
+            first = first_ids.setdefault(logbook.legacy_id, number)
+            if first != number:
+                errors.append(
+                    LineError(
+                        number,
+                        "legacy_id",
+                        f"duplicate legacy id {logbook.legacy_id!r} (also line {first})",
+                    )
+                )
+            auth = logbook.doctor.authorisation_id.upper()
+            known = plan.doctors.setdefault(auth, (number, logbook.doctor))[0]
+            if known != number:
+                errors.append(
+                    LineError(
+                        number,
+                        "doctor.authorisation_id",
+                        f"doctor {auth} appears twice (also line {known})",
+                    )
+                )
+            for where, inner in _inner_ids(logbook):
+                seen_line, seen_where = first_inner.setdefault(inner, (number, where))
+                if (seen_line, seen_where) != (number, where):
+                    also = seen_where if seen_line == number else f"line {seen_line} {seen_where}"
+                    errors.append(LineError(number, where, f"duplicate id {inner!r} (also {also})"))
+            if errors:
+                plan.duplicates[number] = errors
+                continue
+            named = plan.signers_of_line[number] = set()
+            for _, person in _signers_of(logbook):
+                signer = person.authorisation_id.upper()
+                named.add(signer)
+                plan.signers.setdefault(signer, (number, person))
+        return plan
 
 
 class _Batch:
@@ -136,13 +248,15 @@ class Importer:
         self.batch_size = batch_size
         self.today = app.today()
         self.source = file_sha256[:12]
-        self._seen_ids: dict[str, int] = {}
-        self._seen_auth: dict[str, int] = {}
+        self._plan = Plan()
+        self._staged: dict[UUID, Doctor] = {}  # a dry run's signers, registered in memory only
         self._specialties: dict[str, Specialty | None] = {}
         self._curricula: dict[UUID, CurriculumVersion | None] = {}
         self._departments: dict[str, Department | None] = {}
         self._known_people: set[UUID] = set()  # doctors known to exist in the store
+        self._signers: dict[str, UUID] = {}  # authorisation id as written -> person id
         self._exists: set[UUID] = set()  # streams of the current batch found in the store
+        self._head: tuple[int, str] | None = None  # the chain head before the current batch
 
     # -- reference data ------------------------------------------------------------------------
 
@@ -229,28 +343,124 @@ class Importer:
         self,
         lines: Iterable[tuple[int, str]],
         progress: Callable[[LineResult], None] | None = None,
+        *,
+        workers: int = 1,
     ) -> Report:
+        """Plan the whole file, register its signers, then import the lines batch by batch,
+        with `workers` processes when the store is PostgreSQL and there is more than a batch
+        (a dry run and the embedded stores use one)."""
+        numbered = [(number, text) for number, text in lines if text.strip()]
         report = Report(self.file_sha256, self.dry_run)
-        chunk: list[tuple[int, str]] = []
-        for number, text in lines:
-            if text.strip():
-                chunk.append((number, text))
-            if len(chunk) >= self.batch_size:
-                self._chunk(chunk, report, progress)
-                chunk = []
-        self._chunk(chunk, report, progress)
+        report.signers = self.prepare(Plan.of(numbered))
+        if self.parallel(workers, len(numbered)):
+            from logbog_es.migration.parallel import import_in_parallel  # noqa: PLC0415
+
+            spread = [line for line in numbered if not self._stays_local(line[0])]
+            import_in_parallel(self, spread, workers, report, progress)
+            numbered = [line for line in numbered if self._stays_local(line[0])]
+        for start in range(0, len(numbered), self.batch_size):
+            self.import_batch(numbered[start : start + self.batch_size], report, progress)
+        report.results.sort(key=lambda r: r.line)
         return report
 
-    def _chunk(
+    def parallel(self, workers: int, lines: int) -> bool:
+        """Whether `run` would spread `lines` over `workers` processes."""
+        return (
+            workers > 1
+            and not self.dry_run
+            and isinstance(self.app.recorder, PostgresApplicationRecorder)
+            and lines > self.batch_size
+        )
+
+    @property
+    def known_people(self) -> set[UUID]:
+        return set(self._known_people)
+
+    def adopt_known_people(self, people: set[UUID]) -> None:
+        """People known to be in the store (a worker process learns them from the planner)."""
+        self._known_people |= people
+
+    def _stays_local(self, number: int) -> bool:
+        return number in self._plan.duplicates or self.deferred(number)
+
+    def prepare(self, plan: Plan) -> int:
+        """Adopt the file's plan and register the signers the store lacks, in transactions of
+        a thousand (a dry run keeps them in memory). Returns how many were registered.
+
+        A signer who is also a doctor of the file is registered with their own line's details
+        (as from that line); other signers from their authorisation id and name, as from the
+        first line naming them. A signer who cannot be registered so is left to the lines."""
+        self._plan = plan
+        wanted: dict[UUID, tuple[str, int, Person]] = {}
+        for raw, (number, person) in plan.signers.items():
+            try:
+                auth = check_authorisation_id(raw)
+            except LogbogError:
+                continue  # each line naming them reports it
+            wanted[doctor_id(auth)] = (auth, number, person)
+        existing = existing_streams(self.app.recorder, list(wanted)) if wanted else set()
+        self._known_people |= existing
+        new: list[Doctor] = []
+        for pid, (auth, number, person) in wanted.items():
+            if pid in existing:
+                continue
+            own = plan.doctors.get(auth)
+            try:
+                if own is not None:
+                    line, details = own
+                    doctor = Doctor.register(
+                        authorisation_id=auth,
+                        name=details.name,
+                        email=details.email,
+                        cpr=details.cpr,
+                        meta=self._meta(line),
+                    )
+                else:
+                    doctor = Doctor.register(
+                        authorisation_id=auth,
+                        name=person.name,
+                        email=None,
+                        cpr=None,
+                        meta=self._meta(number),
+                    )
+            except LogbogError:
+                continue  # the doctor's own line reports what is wrong
+            new.append(doctor)
+        for start in range(0, len(new), 1000):
+            if self.dry_run:
+                for doctor in new[start : start + 1000]:
+                    doctor.collect_events()  # as if saved
+                    self._staged[doctor.id] = doctor
+            else:
+                self.app.save(*new[start : start + 1000])
+        self._known_people |= {d.id for d in new}
+        return len(new)
+
+    def deferred(self, number: int) -> bool:
+        """Whether the line names a signer nobody registered in advance (so the line registers
+        them itself, and must not run beside another line that could do the same)."""
+        for raw in self._plan.signers_of_line.get(number, ()):
+            pid = self._signers.get(raw)
+            if pid is None:
+                try:
+                    pid = self._signers[raw] = doctor_id(check_authorisation_id(raw))
+                except LogbogError:
+                    continue  # the line fails on it
+            if pid not in self._known_people:
+                return True
+        return False
+
+    def import_batch(
         self,
         chunk: list[tuple[int, str]],
         report: Report,
-        progress: Callable[[LineResult], None] | None,
+        progress: Callable[[LineResult], None] | None = None,
     ) -> None:
         """One batch: look up in one query which doctors and receipts exist, build, save."""
         if not chunk:
             return
         self._prefetch(chunk)
+        self._head = None
         batch = _Batch()
         for number, text in chunk:
             result = self._line(number, text, batch)
@@ -258,6 +468,12 @@ class Importer:
             if result.status not in ("imported", "would-import") and progress:
                 progress(result)
         self._flush(batch, progress)
+
+    def _chain_head(self) -> tuple[int, str]:
+        """The chain head before this batch (what a legacy submission records)."""
+        if self._head is None:
+            self._head = head(self.app.recorder)
+        return self._head
 
     def _prefetch(self, chunk: list[tuple[int, str]]) -> None:
         ids: list[UUID] = []
@@ -319,9 +535,9 @@ class Importer:
                 errors=[LineError(number, _path(e["loc"]), e["msg"]) for e in error.errors()],
             )
         result = LineResult(number, logbook.legacy_id, "failed")
-        duplicate = self._duplicates(number, logbook)
+        duplicate = self._plan.duplicates.get(number)
         if duplicate:
-            result.errors = duplicate
+            result.errors = list(duplicate)
             return result
         receipt = receipt_id(f"{IMPORT_COMMAND}:{logbook.legacy_id}")
         previous = self.app.find(CommandReceipt, receipt) if receipt in self._exists else None
@@ -351,50 +567,6 @@ class Importer:
         result.status = "would-import" if self.dry_run else "imported"
         batch.lines.append((result, aggregates))
         return result
-
-    def _duplicates(self, number: int, logbook: LegacyLogbook) -> list[LineError]:
-        errors = []
-        auth = logbook.doctor.authorisation_id.upper()
-        if logbook.legacy_id in self._seen_ids:
-            errors.append(
-                LineError(
-                    number,
-                    "legacy_id",
-                    f"duplicate legacy id {logbook.legacy_id!r}"
-                    f" (also line {self._seen_ids[logbook.legacy_id]})",
-                )
-            )
-        if auth in self._seen_auth:
-            errors.append(
-                LineError(
-                    number,
-                    "doctor.authorisation_id",
-                    f"doctor {auth} appears twice (also line {self._seen_auth[auth]})",
-                )
-            )
-        inner: dict[str, str] = {}
-        for i, p in enumerate(logbook.programmes):
-            lists: tuple[tuple[str, list[Any]], ...] = (
-                ("employments", p.employments),
-                ("approvals", p.approvals),
-                ("paper_attestations", p.paper_attestations),
-                ("submissions", p.submissions),
-            )
-            for kind, items in lists:
-                for j, item in enumerate(items):
-                    where = f"programmes[{i}].{kind}[{j}].legacy_id"
-                    if item.legacy_id in inner:
-                        errors.append(
-                            LineError(
-                                number,
-                                where,
-                                f"duplicate id {item.legacy_id!r} (also {inner[item.legacy_id]})",
-                            )
-                        )
-                    inner.setdefault(item.legacy_id, where)
-        self._seen_ids.setdefault(logbook.legacy_id, number)
-        self._seen_auth.setdefault(auth, number)
-        return errors
 
     # -- building a doctor's aggregates ------------------------------------------------------------
 
@@ -429,9 +601,12 @@ class Importer:
         path: str,
     ) -> UUID:
         """A signer by authorisation id: known, new in this batch, or registered now."""
+        known = self._signers.get(person.authorisation_id)
+        if known is not None and (known in touched or known in self._known_people):
+            return known
         with _at(number, path):
             auth = check_authorisation_id(person.authorisation_id)
-        pid = doctor_id(auth)
+        pid = self._signers[person.authorisation_id] = doctor_id(auth)
         if pid in touched or pid in self._known_people:
             return pid
         if auth in batch.new_people:
@@ -462,9 +637,17 @@ class Importer:
         person = logbook.doctor
         with _at(number, "doctor.authorisation_id"):
             auth = check_authorisation_id(person.authorisation_id)
-        doctor = self.app.find(Doctor, doctor_id(auth)) if doctor_id(auth) in self._exists else None
+        pid = doctor_id(auth)
+        doctor = self.app.find(Doctor, pid) if pid in self._exists else self._staged.get(pid)
         if doctor is None and auth in batch.new_people:
             doctor = batch.new_people.pop(auth)
+        if doctor is not None:  # registered before, as a signer: the line's details must hold
+            with _at(number, "doctor.email"):
+                if person.email is not None:
+                    check_email(person.email)
+            with _at(number, "doctor.cpr"):
+                if person.cpr:
+                    check_cpr(person.cpr)
         if doctor is None:
             with _at(number, "doctor"):
                 doctor = Doctor.register(
@@ -609,7 +792,7 @@ class Importer:
                     "legacy_sha256": sent.sha256,
                 },
                 sources={},
-                chain_head=head(self.app.recorder),
+                chain_head=self._chain_head(),
                 meta=meta,
             )
             programme.record_submission(submission.id, sent.kind.value, meta)
