@@ -332,3 +332,84 @@ class TestConflictingWriters:
                 body = response.json()
                 assert body["code"] in ("logbook.already_approved", "command.concurrency")
                 assert body["detail"]
+
+
+@pytest.mark.postgres
+class TestImportKilled:
+    """`logbog import legacy` with several processes, SIGKILLed mid-run and started again."""
+
+    def test_sigkill_parallel_import(self, tmp_path: Path, pg_schemas: Any) -> None:
+        """The whole process group (main and workers) is killed while batches are being
+        saved; the second run imports the rest: every doctor exactly once, chain intact."""
+        import json
+        import os
+        import random
+        import signal
+
+        from logbog_es.migration.generate import logbook, reference
+
+        require_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        pg_schemas.created += [schema, f"{schema}_read"]
+        env = service_env(tmp_path, f"{PG_URL}?schema={schema}")
+        doctors = 300
+        rng = random.Random(7)
+        export = tmp_path / "export.jsonl"
+        export.write_text(
+            "".join(json.dumps(logbook(i, rng)) + "\n" for i in range(doctors)), encoding="utf-8"
+        )
+        ref = tmp_path / "reference.json"
+        ref.write_text(json.dumps(reference()), encoding="utf-8")
+        command = [
+            *CLI,
+            *("import", "legacy", str(export), "--reference", str(ref)),
+            *("--workers", "2", "--batch-size", "5"),
+        ]
+
+        def receipts() -> int:
+            try:
+                with psycopg.connect(PG_URL) as conn:
+                    row = conn.execute(
+                        f'SELECT count(*) FROM "{schema}".logbog_events '  # noqa: S608
+                        "WHERE topic = 'logbog:CommandReceipt.Issued'"
+                    ).fetchone()
+                    return int(row[0]) if row else 0
+            except psycopg.errors.UndefinedTable:
+                return 0
+
+        first = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while receipts() < 40 and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.05)
+        assert first.poll() is None, "the first run ended before it could be killed"
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = receipts()
+        assert 40 <= killed_at < doctors
+        report = tmp_path / "report.json"
+        second = subprocess.run(
+            [*command, "--report", str(report)], env=env, capture_output=True, timeout=300
+        )
+        assert second.returncode == 0, second.stderr.decode()[-2000:]
+        summary = json.loads(report.read_text())["summary"]
+        assert summary["skipped"] == killed_at
+        assert summary["imported"] == doctors - killed_at
+        with psycopg.connect(PG_URL) as conn:
+            twice = conn.execute(
+                f'SELECT originator_id FROM "{schema}".logbog_events '  # noqa: S608
+                "WHERE topic = 'logbog:Doctor.Registered' "
+                "GROUP BY originator_id HAVING count(*) > 1"
+            ).fetchall()
+        assert twice == []
+        assert receipts() == doctors
+        container = bootstrap(_settings(env), with_tokens=False)
+        try:
+            assert verify(container.app.recorder).intact
+        finally:
+            container.close()
