@@ -56,6 +56,7 @@ def serve(
     import uvicorn
 
     from logbog_es.api.app import create_app
+    from logbog_es.api.serving import serve_workers
     from logbog_es.bootstrap import bootstrap
     from logbog_es.demo import demo_users, load_demo
     from logbog_es.logging import configure_logging
@@ -111,14 +112,7 @@ def serve(
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     os.environ["LOGBOG_IN_PROCESS_PROJECTIONS"] = "false"
     os.environ["LOGBOG_DEMO_DATA"] = "false"
-    uvicorn.run(
-        "logbog_es.api.main:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    serve_workers("logbog_es.api.main:app_from_env", host=host, port=port, workers=workers)
 
 
 @cli.command()

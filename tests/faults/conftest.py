@@ -27,10 +27,13 @@ def free_port() -> int:
 class Server:
     """`logbog serve` as a child process that a test may SIGKILL and start again."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], port: int, log: Path, args: tuple[str, ...] = ()
+    ) -> None:
         self.env = env
         self.port = port
         self.log = log
+        self.args = args
         self.process: subprocess.Popen[bytes] | None = None
         self.handle: Any = None
         self.base = f"http://127.0.0.1:{port}"
@@ -39,7 +42,7 @@ class Server:
         self._close_log()
         self.handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [*CLI, "serve", "--port", str(self.port)],
+            [*CLI, "serve", "--port", str(self.port), *self.args],
             env=self.env,
             stdout=self.handle,
             stderr=subprocess.STDOUT,
@@ -93,8 +96,8 @@ def service_env(tmp_path: Path, database_url: str | None = None) -> dict[str, st
 def server_factory(tmp_path: Path) -> Iterator[Any]:
     servers: list[Server] = []
 
-    def make(env: dict[str, str]) -> Server:
-        server = Server(env, free_port(), tmp_path / f"server-{len(servers)}.log")
+    def make(env: dict[str, str], *args: str) -> Server:
+        server = Server(env, free_port(), tmp_path / f"server-{len(servers)}.log", args)
         servers.append(server)
         return server
 

@@ -417,3 +417,69 @@ class TestImportKilled:
             assert verify(container.app.recorder).intact
         finally:
             container.close()
+
+
+@pytest.mark.postgres
+class TestSeveralWorkers:
+    """The production shape: `serve --workers 2` beside `logbog projections run`."""
+
+    def test_two_workers_beside_a_projection_process(
+        self, tmp_path: Path, server_factory: Any, pg_schemas: Any
+    ) -> None:
+        """Commands over one keep-alive connection are answered by either worker, a read with
+        ?after= sees each write once the projection process has it, and /metrics adds up the
+        workers' counters."""
+        require_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        pg_schemas.created += [schema, f"{schema}_read"]
+        env = service_env(tmp_path, f"{PG_URL}?schema={schema}")
+        doctors = _prepare(env, 6)
+        server = server_factory(env, "--workers", "2")
+        server.start()
+        runner = subprocess.Popen(
+            [*CLI, "projections", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with httpx.Client(base_url=server.base, timeout=15) as client:
+                for doctor in doctors:
+                    sent = client.post(
+                        "/commands/start-programme",
+                        json={
+                            "doctor_id": str(doctor),
+                            "specialty_code": "kbu",
+                            "stage": "kbu",
+                            "region": "nord",
+                            "hiring_date": "2024-02-01",
+                        },
+                        headers=_headers(env, "sek-nord", f"start-{doctor}"),
+                    )
+                    assert sent.status_code == 200, sent.text
+                    body = sent.json()
+                    programme = next(
+                        e["stream_id"]
+                        for e in body["events"]
+                        if e["type"] == "logbog:Programme.Started"
+                    )
+                    read = client.get(
+                        f"/programmes/{programme}/progress",
+                        params={"after": body["position"]},
+                        headers=_headers(env, "sek-nord"),
+                    )
+                    assert read.status_code == 200, read.text
+                    assert read.json()["programme_id"] == programme
+                metrics = client.get("/metrics").text
+            counted = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith("logbog_commands_total{")
+                and 'command="start-programme"' in line
+                and 'outcome="accepted"' in line
+            ]
+            assert len(counted) == 1, metrics[-2000:]
+            assert float(counted[0].rsplit(" ", 1)[1]) == len(doctors)
+        finally:
+            runner.terminate()
+            runner.wait(timeout=30)

@@ -1,0 +1,38 @@
+"""The multi-worker server's listening socket: accepted connections must get TCP_NODELAY."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from logbog_es.api.serving import TcpConfig
+
+
+def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """Accept one connection through asyncio, as uvicorn's workers do; its TCP_NODELAY."""
+
+    async def main() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def connected(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(connected, sock=listener)
+        port = listener.getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(accepted, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    return asyncio.run(main())
+
+
+def test_connections_on_the_workers_socket_have_nagle_off() -> None:
+    config = TcpConfig("logbog_es.api.main:app_from_env", host="127.0.0.1", port=0, workers=2)
+    listener = config.bind_socket()
+    assert listener.proto == socket.IPPROTO_TCP
+    assert _nodelay_of_accepted(listener) != 0
