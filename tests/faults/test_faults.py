@@ -269,8 +269,11 @@ class TestDatabaseRestart:
                     break
                 time.sleep(float(response.headers["Retry-After"]))
             assert response.status_code == 200, response.text
-        ready = httpx.get(f"{server.base}/readyz", timeout=10)
-        assert ready.status_code in (200, 503)
+        deadline = time.monotonic() + 30  # ready again once the read models have caught up
+        while (ready := httpx.get(f"{server.base}/readyz", timeout=10)).status_code != 200:
+            assert ready.status_code == 503, ready.text
+            assert time.monotonic() < deadline, f"not ready 30 s after the outage: {ready.text}"
+            time.sleep(0.2)
         server.stop()
         _check_exactly_once(env, doctors, keys, set(doctors))
 

@@ -129,22 +129,36 @@ class TestTamperEvidence:
         assert result.checked == container.app.position()
 
     def test_the_store_refuses_updates_and_deletes(self, container: Container, ward: Ward) -> None:
-        """The service's own connections cannot change or delete a stored event."""
+        """The service's own connections cannot change, delete or truncate a stored event or
+        its chain row; the store is as it was."""
         recorder: Any = container.app.recorder
+        before = verify(recorder)
         if "SQLite" in type(recorder).__name__:
-            with (
-                pytest.raises(sqlite3.DatabaseError, match="append-only"),
-                sqlite3.connect(recorder.datastore.pool.db_name) as conn,
-            ):
-                conn.execute(f"DELETE FROM {recorder.events_table_name}")
+            for table in (recorder.events_table_name, "event_chain"):
+                for statement in (f"DELETE FROM {table}", f"UPDATE {table} SET topic = 'x'"):
+                    with (
+                        pytest.raises(sqlite3.DatabaseError, match="append-only"),
+                        sqlite3.connect(recorder.datastore.pool.db_name) as conn,
+                    ):
+                        conn.execute(statement)
         else:
-            with (
-                pytest.raises(psycopg.Error, match="append-only"),
-                psycopg.connect(PG_URL, autocommit=True) as conn,
-            ):
-                conn.execute(
-                    f'DELETE FROM "{recorder.datastore.schema}"."{recorder.events_table_name}"'
-                )
+            schema = recorder.datastore.schema
+            for table in (recorder.events_table_name, "event_chain"):
+                name = f'"{schema}"."{table}"'
+                for statement in (
+                    f"DELETE FROM {name}",
+                    f"UPDATE {name} SET topic = 'x'",
+                    f"TRUNCATE {name}",
+                ):
+                    with (
+                        pytest.raises(psycopg.Error, match="append-only"),
+                        psycopg.connect(PG_URL, autocommit=True) as conn,
+                    ):
+                        conn.execute(statement)
+        after = verify(recorder)
+        assert after.intact
+        assert (after.checked, after.head_sha256) == (before.checked, before.head_sha256)
+        assert after.checked == container.app.position() > 0
 
     def test_altered_removed_and_inserted_are_each_named(
         self, container: Container, ward: Ward

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from logbog_es.application.chain import verify
 from logbog_es.application.history import history
 from logbog_es.bootstrap import Container
+from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.programme import Programme
-from logbog_es.domain.specialty import specialty_id
 from logbog_es.migration.generate import logbook, reference
 from logbog_es.migration.importer import Importer, LineError, LineRejected, Report
 from logbog_es.migration.legacy import Reference
@@ -374,7 +374,39 @@ def test_imported_facts_read_back(index: int, seed: int) -> None:
         papers = {p["code"] for p in legacy["paper_attestations"] if p.get("verified")}
         assert row["competencies_approved"] == len(codes | papers)
         assert row["courses_done"] == len(legacy["courses"])
-        assert container.app.find(Doctor, trainee.id) is not None
-        assert specialty_id("kbu")
+        # Time: each employment's department, dates (an extension moves the end) and absences,
+        # and who attested it, as in the old logbook.
+        departments = {d["code"]: department_id(d["code"]) for d in reference()["departments"]}
+        assert {
+            (e.department_id, e.start.isoformat(), e.end.isoformat(), e.percent)
+            for e in programme.employments
+        } == {
+            (
+                departments[e["department_code"]],
+                e["start"],
+                e.get("extended_to") or e["end"],
+                e.get("percent", 100),
+            )
+            for e in legacy["employments"]
+        }
+        assert sorted(
+            (a.first_day.isoformat(), a.last_day.isoformat())
+            for spells in programme.absences.values()
+            for a in spells
+        ) == sorted(
+            (a["first_day"], a["last_day"])
+            for e in legacy["employments"]
+            for a in e.get("absences", [])
+        )
+        assert {
+            (t.attested_by, t.attested_on.isoformat()) for t in programme.time_attestations.values()
+        } == {
+            (
+                doctor_id(e["time_attestation"]["attested_by"]["authorisation_id"]),
+                e["time_attestation"]["attested_on"],
+            )
+            for e in legacy["employments"]
+            if e.get("time_attestation")
+        }
     finally:
         container.close()
