@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import zlib
 from datetime import date
 from typing import Any
 
@@ -194,10 +196,36 @@ class TestKbuToIndependentPractice:
         assert pdf.status_code == 200
         assert pdf.content.startswith(b"%PDF")
         assert pdf.headers["X-Package-SHA256"] == body["sha256"]
-        plain = dossier_pdf.render(again, compress=False)
-        pages = len(re.findall(rb"/Type /Page\b", plain))
-        assert pages >= 1
-        assert plain.count(body["sha256"].encode()) >= pages
+        served = _page_texts(pdf.content)
+        assert served == _page_texts(dossier_pdf.render(again, compress=False))
+        longer = copy.deepcopy(again)  # the same package, its competencies listed 60 times
+        longer["package"]["competencies"] *= 60
+        pages = [*served, *_page_texts(dossier_pdf.render(longer))]
+        assert len(pages) > 2
+        for number, text in enumerate(pages, start=1):
+            assert body["sha256"].encode() in text, f"page {number} lacks the package hash"
+
+
+def _page_texts(pdf: bytes) -> list[bytes]:
+    """The content stream of each page of a PDF, in page order, inflated where compressed."""
+    objects = {
+        int(number): body
+        for number, body in re.findall(rb"(\d+) 0 obj\s(.*?)endobj", pdf, flags=re.DOTALL)
+    }
+    tree = [body for body in objects.values() if re.search(rb"/Type /Pages\b", body)]
+    assert len(tree) == 1, "one page tree"
+    kids = re.search(rb"/Kids \[(.*?)\]", tree[0], re.DOTALL)
+    assert kids is not None, "a page tree without pages"
+    texts = []
+    for page in re.findall(rb"(\d+) 0 R", kids.group(1)):
+        contents = re.search(rb"/Contents (\d+) 0 R", objects[int(page)])
+        assert contents is not None, f"page object {int(page)} has no contents"
+        stream = objects[int(contents.group(1))]
+        data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", stream, re.DOTALL)
+        assert data is not None
+        raw = data.group(1)
+        texts.append(zlib.decompress(raw) if b"/FlateDecode" in stream else raw)
+    return texts
 
 
 class TestTimeAttestation:
