@@ -104,7 +104,7 @@ class TestNoPersonalDataInLogs:
         """CPR, name, e-mail and the approval note appear in no captured log line."""
         ward = Ward(api.world)
         with capture_logs() as logs:
-            api.command(
+            registered: Any = api.command(
                 "register-doctor",
                 "sek-nord",
                 {
@@ -114,7 +114,17 @@ class TestNoPersonalDataInLogs:
                     "cpr": "020290-1234",
                 },
             )
-            api.command(
+            refused: Any = api.command(  # refused input is not logged either
+                "register-doctor",
+                "sek-nord",
+                {
+                    "authorisation_id": "PD002",
+                    "name": "Hemmelig Jensen",
+                    "email": "hemmelig-jensen@",
+                    "cpr": "020290-5678",
+                },
+            )
+            approved: Any = api.command(
                 "approve-competency",
                 str(ward.main),
                 {
@@ -125,7 +135,10 @@ class TestNoPersonalDataInLogs:
                     "note": "Privat bemærkning om patienten",
                 },
             )
+        assert registered.status_code == 200, registered.text
+        assert refused.status_code == 422, refused.text
+        assert approved.status_code == 200, approved.text
         text = repr(logs)
-        assert logs, "expected log lines"
-        for secret in ("020290", "Hemmelig", "hemmelig@example.dk", "Privat bemærkning"):
+        assert len(logs) >= 3, "expected a log line per command"
+        for secret in ("020290", "Hemmelig", "hemmelig", "Jensen", "Privat bemærkning"):
             assert secret not in text

@@ -118,13 +118,24 @@ class TestPublishing:
                 (1, 2), ("2025-H2", "2026-H1"), ("kbu",), ("nord", "syd"), ("kbu",)
             )
         ]
+        # Random sizes, except that department 1 in nord has a cell too small to count (2)
+        # beside one that counts (4), and department 2 in nord has only cells too small (1, 2):
+        # both the published average without the small cell and the unpublished answer occur.
+        fixed = {(1, "2025-H2"): 2, (1, "2026-H1"): 4, (2, "2025-H2"): 1, (2, "2026-H1"): 2}
         given: list[tuple[dict[str, str], int]] = []
         for cell in cells:
-            for _ in range(rng.randint(0, 6)):
+            department = UUID(cell["department_id"]).int
+            size = (
+                fixed[(department, cell["period"])]
+                if cell["region"] == "nord"
+                else rng.randint(0, 6)
+            )
+            for _ in range(size):
                 score = rng.randint(1, 6)
                 evaluate(container, cell, score)
                 given.append((cell, score))
         container.runner.catch_up()
+        outcomes = []
         with TestClient(create_app(container, run_projections=False)) as client:
             for department in (1, 2):
                 url = f"/evaluations/results?department_id={UUID(int=department)}&region=nord"
@@ -140,11 +151,14 @@ class TestPublishing:
                 safe = [s for scores in per_cell.values() if len(scores) >= 3 for s in scores]
                 if len(safe) < 3:
                     assert body["published"] is False
+                    outcomes.append(("unpublished", len(matching)))
                     continue
                 assert body["evaluations"] == len(safe)
                 expected = round(sum(safe) / len(safe), 2)
                 assert {q["average"] for q in body["questions"]} == {expected}
                 assert body["groups"][0]["average"] == expected
+                outcomes.append(("published", len(matching) - len(safe)))
+        assert outcomes == [("published", 2), ("unpublished", 3)]
 
 
 class TestSubmitting:
