@@ -145,6 +145,7 @@ def logbook(index: int, rng: random.Random, approvers: int = 200) -> dict[str, A
             approval["withdrawn"] = {
                 "withdrawn_on": (day + timedelta(days=5)).isoformat(),
                 "reason": "Godkendt ved en fejl",
+                "withdrawn_by": dict(approval["approver"]),  # who approved takes it back
             }
         approvals.append(approval)
     courses = [

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -938,20 +938,18 @@ class Importer:
                 )
             withdrawal = approval.withdrawn
             if withdrawal is not None:
-                if withdrawal.withdrawn_by is not None:
-                    self._person(
+                meta = self._meta(number, withdrawal.withdrawn_on)
+                if withdrawal.withdrawn_by is not None:  # then they are the event's actor
+                    withdrawer = self._person(
                         number,
                         withdrawal.withdrawn_by,
                         batch,
                         touched,
                         f"{at}.withdrawn.withdrawn_by",
                     )
+                    meta = replace(meta, actor_id=str(withdrawer))
                 with _at(number, f"{at}.withdrawn"):
-                    programme.withdraw(
-                        approval_id=approval_id,
-                        reason=withdrawal.reason,
-                        meta=self._meta(number, withdrawal.withdrawn_on),
-                    )
+                    programme.withdraw(approval_id=approval_id, reason=withdrawal.reason, meta=meta)
 
 
 @contextmanager
