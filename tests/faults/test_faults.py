@@ -59,18 +59,22 @@ def _headers(env: dict[str, str], subject: str, key: str | None = None) -> dict[
     return headers
 
 
+def _start_body(doctor: uuid.UUID) -> dict[str, str]:
+    return {
+        "doctor_id": str(doctor),
+        "specialty_code": "kbu",
+        "stage": "kbu",
+        "region": "nord",
+        "hiring_date": "2024-02-01",
+    }
+
+
 def _start_programme(
     base: str, env: dict[str, str], doctor: uuid.UUID, key: str, timeout: float = 5
 ) -> httpx.Response:
     return httpx.post(
         f"{base}/commands/start-programme",
-        json={
-            "doctor_id": str(doctor),
-            "specialty_code": "kbu",
-            "stage": "kbu",
-            "region": "nord",
-            "hiring_date": "2024-02-01",
-        },
+        json=_start_body(doctor),
         headers=_headers(env, "sek-nord", key),
         timeout=timeout,
     )
@@ -450,13 +454,7 @@ class TestSeveralWorkers:
                 for doctor in doctors:
                     sent = client.post(
                         "/commands/start-programme",
-                        json={
-                            "doctor_id": str(doctor),
-                            "specialty_code": "kbu",
-                            "stage": "kbu",
-                            "region": "nord",
-                            "hiring_date": "2024-02-01",
-                        },
+                        json=_start_body(doctor),
                         headers=_headers(env, "sek-nord", f"start-{doctor}"),
                     )
                     assert sent.status_code == 200, sent.text

@@ -64,6 +64,17 @@ class ChainRow:
     state_sha256: str
     chain_sha256: str
 
+    def values(self) -> tuple[int, str, int, str, str, str]:
+        """The columns of the chain table, in order."""
+        return (
+            self.position,
+            self.originator_id,
+            self.originator_version,
+            self.topic,
+            self.state_sha256,
+            self.chain_sha256,
+        )
+
 
 def _rows(previous: str, stored: Sequence[StoredEvent], ids: Sequence[int]) -> list[ChainRow]:
     rows = []
@@ -111,17 +122,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         rows = _rows(head[0] if head else GENESIS, stored_events, ids)
         c.executemany(
             f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
-            [
-                (
-                    r.position,
-                    r.originator_id,
-                    r.originator_version,
-                    r.topic,
-                    r.state_sha256,
-                    r.chain_sha256,
-                )
-                for r in rows
-            ],
+            [r.values() for r in rows],
         )
         return ids
 
@@ -247,16 +248,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             with curs.copy(self._copy_chain) as copy:
                 copy.set_types(["int8", "text", "int4", "text", "text", "text"])
                 for r in rows:
-                    copy.write_row(
-                        (
-                            r.position,
-                            r.originator_id,
-                            r.originator_version,
-                            r.topic,
-                            r.state_sha256,
-                            r.chain_sha256,
-                        )
-                    )
+                    copy.write_row(r.values())
         return ids
 
     def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:

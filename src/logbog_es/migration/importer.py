@@ -404,25 +404,9 @@ class Importer:
         for pid, (auth, number, person) in wanted.items():
             if pid in existing:
                 continue
-            own = plan.doctors.get(auth)
+            line, who = plan.doctors.get(auth) or (number, person)
             try:
-                if own is not None:
-                    line, details = own
-                    doctor = Doctor.register(
-                        authorisation_id=auth,
-                        name=details.name,
-                        email=details.email,
-                        cpr=details.cpr,
-                        meta=self._meta(line),
-                    )
-                else:
-                    doctor = Doctor.register(
-                        authorisation_id=auth,
-                        name=person.name,
-                        email=None,
-                        cpr=None,
-                        meta=self._meta(number),
-                    )
+                doctor = self._register(auth, who, line)
             except LogbogError:
                 continue  # the doctor's own line reports what is wrong
             new.append(doctor)
@@ -592,6 +576,18 @@ class Importer:
             self._curricula[curriculum] = self.app.find(CurriculumVersion, curriculum)
         return self._curricula[curriculum]
 
+    def _register(self, auth: str, who: LegacyDoctor | Person, number: int) -> Doctor:
+        """Someone of the old logbook, as from line `number`: a doctor of the file with their
+        details; a signer by authorisation id and name (their e-mail unknown)."""
+        doctor = who if isinstance(who, LegacyDoctor) else None
+        return Doctor.register(
+            authorisation_id=auth,
+            name=who.name,
+            email=doctor.email if doctor else None,
+            cpr=doctor.cpr if doctor else None,
+            meta=self._meta(number),
+        )
+
     def _person(
         self,
         number: int,
@@ -616,13 +612,7 @@ class Importer:
             self._known_people.add(pid)
             return pid
         with _at(number, path):
-            doctor = Doctor.register(
-                authorisation_id=auth,
-                name=person.name,
-                email=None,
-                cpr=None,
-                meta=self._meta(number),
-            )
+            doctor = self._register(auth, person, number)
         batch.new_people[auth] = doctor
         batch.created_by_line.append(auth)
         touched[pid] = doctor
@@ -650,13 +640,7 @@ class Importer:
                     check_cpr(person.cpr)
         if doctor is None:
             with _at(number, "doctor"):
-                doctor = Doctor.register(
-                    authorisation_id=auth,
-                    name=person.name,
-                    email=person.email,
-                    cpr=person.cpr,
-                    meta=self._meta(number),
-                )
+                doctor = self._register(auth, person, number)
         touched[doctor.id] = doctor
         for i, legacy in enumerate(logbook.programmes):
             self._programme(number, f"programmes[{i}]", legacy, doctor, batch, touched)
