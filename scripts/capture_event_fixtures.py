@@ -44,7 +44,7 @@ from logbog_es.demo import load_demo
 from logbog_es.domain.base import Meta, stable_id
 from logbog_es.domain.curriculum import curriculum_id
 from logbog_es.domain.department import department_id
-from logbog_es.domain.doctor import doctor_id
+from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.policy import Actor
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.registry import event_classes
@@ -122,6 +122,12 @@ def sample_store() -> Logbog:
     attestation = next(iter(app.repository.get(sofie).prior_attestations))
     app.execute(VerifyPriorAttestation(programme_id=sofie, attestation_id=attestation), uao)
     _time_and_submission(app)
+    imported = Meta("import:fixtures", Capacity.IMPORT, "import:fixtures:1")
+    signer = Doctor.register(
+        authorisation_id="FX001", name="Fixtur Underskriver", email=None, cpr=None, meta=imported
+    )
+    signer.complete_contact_details(email="fx001@example.dk", cpr="010190-1234", meta=imported)
+    app.save(signer)
     return app
 
 

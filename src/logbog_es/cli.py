@@ -533,7 +533,10 @@ def import_legacy(
         raise typer.Exit(2)
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    # Only \n ends a line: JSON strings may hold U+2028 and the like, which splitlines() splits.
+    lines = [line.removesuffix("\r") for line in data.decode("utf-8", errors="replace").split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     container = _container_for_projections()
     try:
         importer = Importer(
@@ -579,7 +582,7 @@ def import_legacy(
                     progress.update(task, rate=f"{done_count / elapsed:,.0f}")
 
             processes = workers or min(os.cpu_count() or 1, 4)
-            if importer.parallel(processes, len(lines)):
+            if importer.parallel(processes, sum(1 for line in lines if line.strip())):
                 progress.update(task, description=f"importing ({processes} processes)")
             result = importer.run(enumerate(lines, start=1), progress=advance, workers=processes)
             progress.update(task, completed=len(lines))

@@ -221,6 +221,109 @@ class TestPlan:
         assert len(registered) == 1
 
 
+class TestEdges:
+    """Found in review: each of these lost or mixed up data before."""
+
+    def test_a_refused_line_leaves_nothing_on_its_doctor(self, container: Container) -> None:
+        """Line 2's doctor (blank name: cannot be registered in advance) signs line 1 in the
+        same batch; line 2 is refused, and its programme is not left on the doctor."""
+        books = _books(2)
+        books[1]["doctor"]["name"] = " "
+        books[0]["programmes"][0]["approvals"][0]["approver"] = {
+            "authorisation_id": books[1]["doctor"]["authorisation_id"],
+            "name": "Kollega",
+        }
+        report = _import(container, _lines(books))
+        assert [r.status for r in report.results] == ["imported", "failed"]
+        assert report.results[1].errors[0].path == "doctor"
+        doctor = container.app.repository.get(doctor_id(books[1]["doctor"]["authorisation_id"]))
+        assert isinstance(doctor, Doctor)
+        assert doctor.programmes == ()
+        books[1]["doctor"]["name"] = "Rettet Navn"
+        again = _import(container, _lines(books))
+        assert [r.status for r in again.results] == ["skipped", "imported"]
+
+    def test_a_signer_of_an_earlier_file_gets_their_contact_details(
+        self, container: Container
+    ) -> None:
+        """A doctor registered as a signer by an earlier file (no e-mail, no CPR) gets both
+        from their own line in a later file; an invalid CPR there fails that line."""
+        books = _books(2)
+        colleague = books[1]["doctor"]
+        books[0]["programmes"][0]["approvals"][0]["approver"] = {
+            "authorisation_id": colleague["authorisation_id"],
+            "name": colleague["name"],
+        }
+        _import(container, _lines(books[:1]))
+        pid = doctor_id(colleague["authorisation_id"])
+        signer = container.app.repository.get(pid)
+        assert (signer.email, signer.cpr) == ("", None)
+        colleague["cpr"] = "not a cpr"
+        refused = _import(container, _lines(books[1:]))
+        assert refused.results[0].status == "failed"
+        assert refused.results[0].errors[0].path == "doctor"
+        colleague["cpr"] = "010190-1234"
+        later = _import(container, _lines(books[1:]))
+        assert later.results[0].status == "imported"
+        doctor = container.app.repository.get(pid)
+        assert (doctor.email, doctor.cpr) == (colleague["email"], "010190-1234")
+        told = history(container.app, pid)
+        assert "logbog:Doctor.ContactDetailsRecorded" in {e.type for e in told.entries}
+
+    def test_a_line_refused_as_a_duplicate_registers_nobody(self, container: Container) -> None:
+        """Line 2 repeats line 1's legacy id with another doctor, whom line 3 names as a
+        signer: that doctor is registered from line 3's signer entry, not from line 2."""
+        books = _books(3)
+        books[1]["legacy_id"] = books[0]["legacy_id"]
+        books[2]["programmes"][0]["approvals"][0]["approver"] = {
+            "authorisation_id": books[1]["doctor"]["authorisation_id"],
+            "name": "Som underskriver",
+        }
+        books[1]["programmes"][0]["legacy_id"] = "PR-other"
+        report = _import(container, _lines(books))
+        assert [r.status for r in report.results] == ["imported", "failed", "imported"]
+        doctor = container.app.repository.get(doctor_id(books[1]["doctor"]["authorisation_id"]))
+        assert (doctor.name, doctor.email, doctor.cpr) == ("Som underskriver", "", None)
+
+    def test_a_dry_run_counts_what_the_real_run_writes(self, container: Container) -> None:
+        """A signer who is registered by a line (not in advance) counts once, in both."""
+        books = _books(5)
+        books[4]["doctor"]["name"] = " "  # cannot be registered in advance ...
+        for book in books[:4]:  # ... and signs in every batch
+            book["programmes"][0]["approvals"][0]["approver"] = {
+                "authorisation_id": books[4]["doctor"]["authorisation_id"],
+                "name": "Kollega",
+            }
+        dry = _import(container, _lines(books), dry_run=True, batch_size=2)
+        real = _import(container, _lines(books), batch_size=2)
+        assert [(r.status, r.events) for r in dry.results] == [
+            ("would-import" if r.status == "imported" else r.status, r.events) for r in real.results
+        ]
+        assert dry.events == real.events
+
+    def test_lines_the_json_parser_refuses_are_reported(self, container: Container) -> None:
+        """A number of 5,000 digits and nesting 100,000 deep fail their lines only."""
+        books = _books(1)
+        lines = [
+            (1, '{"legacy_id": ' + "9" * 5000 + "}"),
+            (2, "[" * 100_000 + "]" * 100_000),
+            (3, json.dumps(books[0])),
+        ]
+        report = _import(container, lines)
+        assert [r.status for r in report.results] == ["failed", "failed", "imported"]
+        assert all(r.errors[0].message.startswith("bad JSON") for r in report.results[:2])
+
+    def test_an_id_imported_by_another_file_fails_only_its_line(self, container: Container) -> None:
+        """A programme's legacy id already imported (from another doctor's line in an earlier
+        file) refuses that line; the other lines of its batch are imported."""
+        books = _books(4)
+        _import(container, _lines(books[:1]))
+        books[2]["programmes"][0]["legacy_id"] = books[0]["programmes"][0]["legacy_id"]
+        report = _import(container, _lines(books[1:]), batch_size=10)
+        assert [r.status for r in report.results] == ["imported", "failed", "imported"]
+        assert report.results[1].errors[0].path == "programmes[0].legacy_id"
+
+
 @pytest.mark.postgres
 def test_parallel_import_writes_what_one_process_writes(
     tmp_path: Any, clock: Any, pg_schemas: Any

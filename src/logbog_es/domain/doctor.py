@@ -155,21 +155,51 @@ class Doctor(LogbogAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.access_from = self.access_from
 
+    class ContactDetailsRecorded(Event):
+        """A doctor first registered from the old logbook as a signer (authorisation id and
+        name only) gets the e-mail and CPR number their own logbook gives."""
+
+        TOPIC = "logbog:Doctor.ContactDetailsRecorded"
+        email: str
+        cpr: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.email = self.email
+            aggregate.cpr = self.cpr
+
+    @staticmethod
+    def check_details(name: str, email: str | None, cpr: str | None) -> tuple[str, str, str | None]:
+        """Name, e-mail ("" when unknown) and CPR number as a registration stores them."""
+        return (
+            check_text(name, "name"),
+            check_email(email) if email is not None else "",
+            check_cpr(cpr) if cpr else None,
+        )
+
     @classmethod
     def register(
         cls, *, authorisation_id: str, name: str, email: str | None, cpr: str | None, meta: Meta
     ) -> Doctor:
         """`email` may be unknown (None) only for doctors imported from the old logbook."""
         auth = check_authorisation_id(authorisation_id)
+        checked_name, checked_email, checked_cpr = cls.check_details(name, email, cpr)
         return cls._start(
             cls.Registered,
             doctor_id(auth),
             meta,
             authorisation_id=auth,
-            name=check_text(name, "name"),
-            email=check_email(email) if email is not None else "",
-            cpr=check_cpr(cpr) if cpr else None,
+            name=checked_name,
+            email=checked_email,
+            cpr=checked_cpr,
         )
+
+    def complete_contact_details(self, *, email: str | None, cpr: str | None, meta: Meta) -> None:
+        """Fill in what an import left unknown (a signer's e-mail and CPR); never overwrites."""
+        _, checked_email, checked_cpr = self.check_details(self.name, email, cpr)
+        new_email = self.email or checked_email
+        new_cpr = self.cpr or checked_cpr
+        if (new_email, new_cpr) != (self.email, self.cpr):
+            self._record(self.ContactDetailsRecorded, meta, email=new_email, cpr=new_cpr)
 
     def start_programme(
         self,

@@ -271,6 +271,9 @@ MESSAGES: dict[str, str] = {
     "dossier.unknown": "no submission with id {submission_id}",
     # The audit trail: one line per event, in words (English for now).
     "history.logbog:Doctor.Registered": "{subject} was registered as a doctor",
+    "history.logbog:Doctor.ContactDetailsRecorded": (
+        "contact details of {subject} completed from their own logbook in the old system"
+    ),
     "history.logbog:Doctor.ProgrammeEnrolled": (
         "{subject} was enrolled in a {stage} programme in {specialty} (hired {hiring_date})"
     ),

@@ -30,13 +30,7 @@ from logbog_es.application.eventlog import existing_streams
 from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
 from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
-from logbog_es.domain.doctor import (
-    Doctor,
-    check_authorisation_id,
-    check_cpr,
-    check_email,
-    doctor_id,
-)
+from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
@@ -180,6 +174,7 @@ class Plan:
     def of(cls, lines: Iterable[tuple[int, str]]) -> Plan:
         plan = cls()
         first_ids: dict[str, int] = {}
+        first_auths: dict[str, int] = {}
         first_inner: dict[str, tuple[int, str]] = {}
         for number, text in lines:
             try:
@@ -197,7 +192,7 @@ class Plan:
                     )
                 )
             auth = logbook.doctor.authorisation_id.upper()
-            known = plan.doctors.setdefault(auth, (number, logbook.doctor))[0]
+            known = first_auths.setdefault(auth, number)
             if known != number:
                 errors.append(
                     LineError(
@@ -214,12 +209,31 @@ class Plan:
             if errors:
                 plan.duplicates[number] = errors
                 continue
+            plan.doctors[auth] = (number, logbook.doctor)
             named = plan.signers_of_line[number] = set()
             for _, person in _signers_of(logbook):
                 signer = person.authorisation_id.upper()
                 named.add(signer)
                 plan.signers.setdefault(signer, (number, person))
         return plan
+
+
+_USED_BEFORE = (
+    "this legacy id was imported before, by another doctor's line (in this or an earlier file); "
+    "every legacy id must be unique"
+)
+
+
+def _programme_id(legacy_id: str) -> UUID:
+    return stable_id("programme", f"legacy:{legacy_id}")
+
+
+def _submission_id(legacy_id: str) -> UUID:
+    return stable_id("submission", f"legacy:{legacy_id}")
+
+
+class _SaveFirst(Exception):
+    """The line needs the lines before it in the batch saved first."""
 
 
 class _Batch:
@@ -447,7 +461,15 @@ class Importer:
         self._head = None
         batch = _Batch()
         for number, text in chunk:
-            result = self._line(number, text, batch)
+            try:
+                result = self._line(number, text, batch)
+            except _SaveFirst:
+                # The line's doctor was registered as a signer by an earlier line of this batch:
+                # save those lines first, so this line builds on the stored doctor and a refusal
+                # of this line cannot leave its changes on a doctor another line saves.
+                self._flush(batch, progress)
+                batch = _Batch()
+                result = self._line(number, text, batch)
             report.results.append(result)
             if result.status not in ("imported", "would-import") and progress:
                 progress(result)
@@ -466,21 +488,35 @@ class Importer:
                 raw = json.loads(text)
                 legacy_id = raw["legacy_id"]
                 auth = check_authorisation_id(raw["doctor"]["authorisation_id"])
-            except (ValueError, KeyError, TypeError, LogbogError):
-                continue
+            except (ValueError, RecursionError, KeyError, TypeError, LogbogError):
+                continue  # the line reports it
             ids += [receipt_id(f"{IMPORT_COMMAND}:{legacy_id}"), doctor_id(auth)]
+            try:  # the streams a line starts: a collision is the line's fault, not the batch's
+                for programme in raw["programmes"]:
+                    ids.append(_programme_id(programme["legacy_id"]))
+                    sent = programme.get("submissions", [])
+                    ids += [_submission_id(one["legacy_id"]) for one in sent]
+            except (KeyError, TypeError, AttributeError):
+                continue
         self._exists = existing_streams(self.app.recorder, ids) if ids else set()
 
     def _flush(self, batch: _Batch, progress: Callable[[LineResult], None] | None) -> None:
         if not batch.lines:
             return
-        if not self.dry_run:
+        if self.dry_run:  # as if saved: later batches find these people registered
+            for person in batch.new_people.values():
+                person.collect_events()
+                self._staged[person.id] = person
+            self._known_people.update(d.id for d in batch.new_people.values())
+        else:
             try:
                 self.app.save(*batch.aggregates())
             except IntegrityError:
                 self._mark_conflicts(batch)
             else:
-                self._known_people.update(d.id for d in batch.new_people.values())
+                saved = {d.id for d in batch.new_people.values()}
+                self._known_people |= saved
+                self._exists |= saved
         for result, _ in batch.lines:
             if progress:
                 progress(result)
@@ -507,6 +543,11 @@ class Importer:
                 errors=[
                     LineError(number, "(line)", f"bad JSON: {error.msg} at column {error.colno}")
                 ],
+            )
+        except (ValueError, RecursionError) as error:  # a huge number, nesting too deep
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            return LineResult(
+                number, None, "failed", errors=[LineError(number, "(line)", f"bad JSON: {reason}")]
             )
         legacy_id = raw.get("legacy_id") if isinstance(raw, dict) else None
         try:
@@ -628,16 +669,15 @@ class Importer:
         with _at(number, "doctor.authorisation_id"):
             auth = check_authorisation_id(person.authorisation_id)
         pid = doctor_id(auth)
+        if auth in batch.new_people:
+            raise _SaveFirst
         doctor = self.app.find(Doctor, pid) if pid in self._exists else self._staged.get(pid)
-        if doctor is None and auth in batch.new_people:
-            doctor = batch.new_people.pop(auth)
         if doctor is not None:  # registered before, as a signer: the line's details must hold
-            with _at(number, "doctor.email"):
-                if person.email is not None:
-                    check_email(person.email)
-            with _at(number, "doctor.cpr"):
-                if person.cpr:
-                    check_cpr(person.cpr)
+            with _at(number, "doctor"):
+                Doctor.check_details(person.name, person.email, person.cpr)
+                doctor.complete_contact_details(
+                    email=person.email, cpr=person.cpr, meta=self._meta(number)
+                )
         if doctor is None:
             with _at(number, "doctor"):
                 doctor = self._register(auth, person, number)
@@ -702,7 +742,9 @@ class Importer:
             )
         curriculum = self._curriculum(ref.curriculum_id)
         assert curriculum is not None
-        pid = stable_id("programme", f"legacy:{legacy.legacy_id}")
+        pid = _programme_id(legacy.legacy_id)
+        if pid in self._exists:
+            raise LineRejected([LineError(number, f"{where}.legacy_id", _USED_BEFORE)])
         started = self._meta(number, legacy.hiring_date)
         with _at(number, where):
             programme = doctor.start_programme(
@@ -760,10 +802,13 @@ class Importer:
                         today=verified.verified_on,
                         meta=self._meta(number, verified.verified_on),
                     )
-        for sent in legacy.submissions:
+        for k, sent in enumerate(legacy.submissions):
+            if _submission_id(sent.legacy_id) in self._exists:
+                at = f"{where}.submissions[{k}].legacy_id"
+                raise LineRejected([LineError(number, at, _USED_BEFORE)])
             meta = self._meta(number, sent.submitted_on, Capacity.TRAINEE)
             submission = Submission.submit(
-                new_id=stable_id("submission", f"legacy:{sent.legacy_id}"),
+                new_id=_submission_id(sent.legacy_id),
                 programme_id=programme.id,
                 doctor_id=doctor.id,
                 kind=sent.kind,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from functools import partial
 from uuid import UUID
@@ -71,13 +71,11 @@ def import_in_parallel(
         ),
     )
     try:
-        pending: set[Future[list[LineResult]]] = {pool.submit(_work, c) for c in chunks}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                for result in future.result():  # a worker's error stops the import here
-                    report.results.append(result)
-                    if progress:
-                        progress(result)
+        futures: list[Future[list[LineResult]]] = [pool.submit(_work, c) for c in chunks]
+        for future in as_completed(futures):  # each batch as it is saved, for the progress bar
+            for result in future.result():  # a worker's error stops the import here
+                report.results.append(result)
+                if progress:
+                    progress(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
