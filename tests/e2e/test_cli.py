@@ -135,9 +135,13 @@ class TestImportCli:
         from logbog_es.migration.generate import logbook, reference
 
         rng = random.Random(5)
-        lines = [json.dumps(logbook(i, rng)) for i in range(3)] + ["{broken"]
+        books = [logbook(i, rng) for i in range(3)]
+        # A line separator inside a JSON string (written unescaped) does not end the line, and
+        # Windows line ends are read as well.
+        books[1]["programmes"][0]["approvals"][0]["note"] = "første linje\u2028anden linje"
+        lines = [json.dumps(b, ensure_ascii=False) for b in books] + ["{broken"]
         export = env / "export.jsonl"
-        export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        export.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
         ref = env / "reference.json"
         ref.write_text(json.dumps(reference()), encoding="utf-8")
         report = env / "report.json"

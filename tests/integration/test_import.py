@@ -42,6 +42,24 @@ def _import(
     return importer.run(lines)
 
 
+def _signer_ids(books: list[dict[str, Any]]) -> set[str]:
+    """Every authorisation id named below the books' programmes (the signers)."""
+    named: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "authorisation_id" in node:
+                named.add(node["authorisation_id"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk([b["programmes"] for b in books])
+    return named
+
+
 def _books(count: int, seed: int = 3) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [logbook(i, rng) for i in range(count)]
@@ -198,19 +216,7 @@ class TestPlan:
         assert isinstance(doctor, Doctor)
         assert (doctor.name, doctor.email) == (colleague["name"], colleague["email"])
         assert doctor.cpr is not None
-        named: set[str] = set()
-
-        def walk(node: Any) -> None:  # every authorisation id below the programmes
-            if isinstance(node, dict):
-                if "authorisation_id" in node:
-                    named.add(node["authorisation_id"])
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk([b["programmes"] for b in books])
+        named = _signer_ids(books)
         assert colleague["authorisation_id"] in named
         assert report.signers == len(named)
         registered = [
@@ -322,6 +328,35 @@ class TestEdges:
         report = _import(container, _lines(books[1:]), batch_size=10)
         assert [r.status for r in report.results] == ["imported", "failed", "imported"]
         assert report.results[1].errors[0].path == "programmes[0].legacy_id"
+
+
+def test_a_signer_registered_meanwhile_does_not_stop_the_others(
+    memory_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone registers one of the file's signers between the check and the save: the other
+    signers are still registered, one by one, and every line is imported."""
+    from logbog_es.domain.base import Meta
+    from logbog_es.domain.values import Capacity
+    from logbog_es.migration import importer as module
+
+    books = _books(3)
+    signer = books[0]["programmes"][0]["approvals"][0]["approver"]
+    meta = Meta("someone", Capacity.SECRETARIAT, "elsewhere")
+    memory_container.app.save(
+        Doctor.register(
+            authorisation_id=signer["authorisation_id"],
+            name=signer["name"],
+            email="set@example.dk",
+            cpr=None,
+            meta=meta,
+        )
+    )
+    monkeypatch.setattr(module, "existing_streams", lambda *_: set())
+    report = _import(memory_container, _lines(books))
+    assert [r.status for r in report.results] == ["imported"] * 3
+    assert report.signers == len(_signer_ids(books)) - 1  # not the one registered meanwhile
+    doctor = memory_container.app.repository.get(doctor_id(signer["authorisation_id"]))
+    assert doctor.email == "set@example.dk"
 
 
 @pytest.mark.postgres

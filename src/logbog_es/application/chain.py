@@ -188,11 +188,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         # pipelined, so a big batch cannot stall both ends. COPY returns no ids, so they are
         # taken from the sequence first, under the table lock.
         events = Identifier(self.events_table_name)
-        self._reserve_ids = SQL(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) AS id "
-            "FROM generate_series(1, %s)"
-        )
-        self._qualified_events = f'"{self.datastore.schema}"."{self.events_table_name}"'
+        self._reserve_ids = SQL("SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)")
+        self._sequence: str | None = None  # the events table's id sequence, asked once
         self._id_type = self.datastore.originator_id_type  # "uuid" or "text"
         self._copy_events = SQL(
             "COPY {schema}.{table} (notification_id, originator_id, originator_version, topic, "
@@ -234,7 +231,16 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(self._reserve_ids, (self._qualified_events, len(stored_events)))
+            if self._sequence is None:
+                table = Identifier(self.datastore.schema, self.events_table_name).as_string(curs)
+                curs.execute(
+                    "SELECT pg_get_serial_sequence(%s, 'notification_id') AS name", (table,)
+                )
+                found = curs.fetchone()
+                if not found or not found["name"]:
+                    raise RuntimeError(f"{table}.notification_id has no sequence")
+                self._sequence = str(found["name"])
+            curs.execute(self._reserve_ids, (self._sequence, len(stored_events)))
             ids = sorted(int(row["id"]) for row in curs.fetchall())
             with curs.copy(self._copy_events) as copy:
                 copy.set_types(["int8", self._id_type, "int8", "text", "bytea"])

@@ -414,25 +414,37 @@ class Importer:
             wanted[doctor_id(auth)] = (auth, number, person)
         existing = existing_streams(self.app.recorder, list(wanted)) if wanted else set()
         self._known_people |= existing
-        new: list[Doctor] = []
+        new: list[tuple[str, LegacyDoctor | Person, int]] = []
         for pid, (auth, number, person) in wanted.items():
             if pid in existing:
                 continue
             line, who = plan.doctors.get(auth) or (number, person)
             try:
-                doctor = self._register(auth, who, line)
+                self._register(auth, who, line)
             except LogbogError:
                 continue  # the doctor's own line reports what is wrong
-            new.append(doctor)
+            new.append((auth, who, line))
+        registered = 0
         for start in range(0, len(new), 1000):
+            people = [self._register(*n) for n in new[start : start + 1000]]
             if self.dry_run:
-                for doctor in new[start : start + 1000]:
+                for doctor in people:
                     doctor.collect_events()  # as if saved
                     self._staged[doctor.id] = doctor
-            else:
-                self.app.save(*new[start : start + 1000])
-        self._known_people |= {d.id for d in new}
-        return len(new)
+                registered += len(people)
+                continue
+            try:
+                self.app.save(*people)
+                registered += len(people)
+            except IntegrityError:  # someone registered one of them meanwhile: one by one
+                for one in new[start : start + 1000]:
+                    try:
+                        self.app.save(self._register(*one))
+                        registered += 1
+                    except IntegrityError:
+                        pass  # registered meanwhile: known all the same
+        self._known_people |= {doctor_id(auth) for auth, _, _ in new}
+        return registered
 
     def deferred(self, number: int) -> bool:
         """Whether the line names a signer nobody registered in advance (so the line registers

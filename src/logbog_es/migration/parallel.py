@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from functools import partial
+from multiprocessing.util import Finalize
 from uuid import UUID
 
 from logbog_es.migration.importer import Importer, LineResult, Report
@@ -37,6 +38,7 @@ def _start(
     from logbog_es.application.app import Logbog  # noqa: PLC0415 - in the worker process
 
     app = Logbog(env={**env, "CREATE_TABLE": "n"}, today=partial(_same_day, today))
+    Finalize(app, app.close, exitpriority=10)  # close its pool when the worker exits
     _worker = Importer(app, file_sha256=file_sha256, batch_size=batch_size)
     _worker.adopt_known_people(known_people)
 
