@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Self
 from uuid import UUID, uuid5
+from weakref import WeakValueDictionary
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
 
@@ -70,7 +71,23 @@ class LogbogAggregate(BaseAggregate[UUID]):
         return cls._create(event_class, id=aggregate_id, **meta.fields(), **fields)
 
     def _record(self, event_class: type[LogbogAggregate.Event], meta: Meta, **fields: Any) -> None:
+        if _SHARED.get(id(self)) is self:
+            raise SharedAggregateChanged(type(self).__name__)
         self.trigger_event(event_class, **meta.fields(), **fields)
+
+
+#: Aggregates handed out for reading only (a repository cache's own instances), by identity.
+_SHARED: WeakValueDictionary[int, LogbogAggregate] = WeakValueDictionary()
+
+
+def mark_shared(aggregate: LogbogAggregate) -> None:
+    """From now on `aggregate` refuses to change (its copies may)."""
+    _SHARED[id(aggregate)] = aggregate
+
+
+class SharedAggregateChanged(RuntimeError):
+    """A programming error: an aggregate loaded for reading only (the repository cache's own
+    instance, not a copy) was about to change. Load it for a command instead."""
 
 
 class Created(LogbogAggregate.Event, AggregateCreated):

@@ -155,6 +155,16 @@ class Programme(LogbogAggregate):
         time_attestations: dict[UUID, TimeAttestation]
         submissions: tuple[UUID, ...]
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Programme:
+        """A copy for a command (the repository copies its cached programme for each one).
+        Everything a programme holds is immutable (frozen dataclasses, tuples, dates) inside
+        one level of dicts and lists, and its events only replace entries of those: copying
+        that level is a deep copy in effect, at a fraction of `copy.deepcopy`'s cost."""
+        clone = object.__new__(type(self))
+        for key, value in self.__dict__.items():
+            clone.__dict__[key] = value.copy() if isinstance(value, dict | list | set) else value
+        return clone
+
     class Started(Created):
         TOPIC = "logbog:Programme.Started"
         doctor_id: UUID

@@ -33,7 +33,7 @@ def request_assessment(cmd: RequestAssessment, ctx: Context) -> Decided:
     employment = prog.employment_on(ctx.today)
     if employment is None:
         raise Conflict("access.not_employed_today")
-    access = roster(ctx, employment.department_id)
+    access = roster(ctx, employment.department_id, shared=True)
     can_assess = access is not None and (
         access.uao_on(cmd.supervisor_id, ctx.today) is not None
         or access.supervisor_grant(cmd.supervisor_id, prog.doctor_id, ctx.today) is not None
@@ -70,7 +70,7 @@ def approve_competency(cmd: ApproveCompetency, ctx: Context) -> Decided:
     employment = prog.employment_on(cmd.assessed_on)
     if employment is None:
         raise NotAllowed("auth.not_employed", day=cmd.assessed_on)
-    access = roster(ctx, employment.department_id)
+    access = roster(ctx, employment.department_id, shared=True)
     decision = approver(
         ctx.actor,
         Target(rosters=(access,) if access else (), trainee_id=prog.doctor_id),
@@ -81,7 +81,7 @@ def approve_competency(cmd: ApproveCompetency, ctx: Context) -> Decided:
     assert ctx.actor.doctor_id is not None
     existing = prog.active_approval(cmd.competency_code)
     if existing is not None:
-        by = ctx.app.find(Doctor, existing.approver_id)
+        by = ctx.app.find(Doctor, existing.approver_id, shared=True)
         raise Conflict(
             "logbook.already_approved",
             code=cmd.competency_code,

@@ -29,18 +29,21 @@ def trainee(ctx: Context, prog: Programme) -> Doctor:
 
 
 def curriculum(ctx: Context, prog: Programme) -> CurriculumVersion:
-    return ctx.app.load(
+    return ctx.app.load(  # published versions never change: read the cached one
         CurriculumVersion,
         prog.curriculum_id,
         message="curriculum.unknown",
         curriculum_id=prog.curriculum_id,
+        shared=True,
     )
 
 
-def roster(ctx: Context, department_id: UUID) -> DepartmentAccess | None:
-    return ctx.app.find(DepartmentAccess, department_access_id(department_id))
+def roster(ctx: Context, department_id: UUID, *, shared: bool = False) -> DepartmentAccess | None:
+    """A department's access chain; `shared=True` when it is only read (a policy target)."""
+    return ctx.app.find(DepartmentAccess, department_access_id(department_id), shared=shared)
 
 
 def rosters(ctx: Context, department_ids: list[UUID]) -> tuple[DepartmentAccess, ...]:
-    found = (roster(ctx, d) for d in dict.fromkeys(department_ids))
+    """The access chains of departments, for reading (policy targets)."""
+    found = (roster(ctx, d, shared=True) for d in dict.fromkeys(department_ids))
     return tuple(r for r in found if r is not None)
