@@ -329,6 +329,17 @@ def dossier(
             raise typer.Exit(1) from error
         body = submission_body(view)
         print(f"submission {submission_id}: {body['kind']} submitted {body['submitted_on']}")
+        if view.submission.imported:
+            package = view.submission.package
+            print(
+                f"imported from the old logbook (its id there: {package.get('legacy_id')}; the "
+                f"old package's SHA-256: {package.get('legacy_sha256') or 'not known'}); the "
+                "document is in the old system's archive, so it is not rebuilt here"
+            )
+            if pdf:
+                print("no PDF: there is no package here to print", file=sys.stderr)
+                raise typer.Exit(1)
+            return
         print(
             f"sha256 {body['sha256']}; rebuilt from the events: "
             + ("identical" if view.reproducible else "DIFFERENT")

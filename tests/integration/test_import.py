@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from logbog_es.application.chain import verify
 from logbog_es.application.history import history
 from logbog_es.bootstrap import Container
+from logbog_es.domain.base import stable_id
 from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.programme import Programme
@@ -357,6 +358,49 @@ def test_a_signer_registered_meanwhile_does_not_stop_the_others(
     assert report.signers == len(_signer_ids(books)) - 1  # not the one registered meanwhile
     doctor = memory_container.app.repository.get(doctor_id(signer["authorisation_id"]))
     assert doctor.email == "set@example.dk"
+
+
+def test_an_imported_submission_and_withdrawal_read_well(memory_container: Container) -> None:
+    """An auditor reads an imported submission (not rebuilt: its document is in the old
+    archive; no PDF, a 409 that says why) and the history names it and the withdrawn
+    competency."""
+    from fastapi.testclient import TestClient
+
+    from logbog_es.api.app import create_app
+    from logbog_es.commands import GrantStaff
+    from logbog_es.tokens import LocalIssuer
+    from tests.helpers import OPERATOR
+
+    books = _books(4)  # line 1 withdraws an approval, line 4 was sent to STPS
+    sent = books[3]["programmes"][0]["submissions"][0]
+    withdrawn = next(a for a in books[0]["programmes"][0]["approvals"] if "withdrawn" in a)
+    report = _import(memory_container, _lines(books))
+    assert report.count("imported") == 4
+    app = memory_container.app
+    app.execute(GrantStaff.model_validate({"subject": "stps", "role": "auditor"}), OPERATOR)
+    submission_id = stable_id("submission", f"legacy:{sent['legacy_id']}")
+    auth = {"Authorization": f"Bearer {LocalIssuer(memory_container.settings).issue('stps')}"}
+    with TestClient(create_app(memory_container, run_projections=False)) as client:
+        shown = client.get(f"/submissions/{submission_id}", headers=auth)
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["reproducible"] is None
+        assert shown.json()["package"]["legacy_id"] == sent["legacy_id"]
+        pdf = client.get(
+            f"/submissions/{submission_id}", headers=auth | {"Accept": "application/pdf"}
+        )
+        assert pdf.status_code == 409, pdf.text
+        assert sent["legacy_id"] in pdf.json()["detail"]
+        assert "old system's archive" in pdf.json()["detail"]
+    trainee = doctor_id(books[3]["doctor"]["authorisation_id"])
+    texts = [e.text for e in history(app, trainee).entries]
+    assert any(
+        "submitted through the old logbook" in t and sent["legacy_id"] in t for t in texts
+    ), texts
+    first = doctor_id(books[0]["doctor"]["authorisation_id"])
+    assert any(
+        f"approval of competency {withdrawn['competency_code']} withdrawn" in e.text
+        for e in history(app, first).entries
+    )
 
 
 @pytest.mark.postgres

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from logbog_es import dossier_pdf
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.application import queries
+from logbog_es.domain.errors import Conflict
 from logbog_es.domain.readiness import SubmissionKind
 from logbog_es.projections import submissions
 
@@ -46,7 +47,10 @@ class SubmissionOut(BaseModel):
     kind: SubmissionKind
     submitted_on: date
     sha256: str
-    reproducible: bool
+    reproducible: bool | None = Field(
+        description="Rebuilding the package from the events gives the stored hash; null for a "
+        "submission imported from the old logbook (its document is in the old system's archive)."
+    )
     chain_head: dict[str, Any]
     chain_intact: bool
     package: dict[str, Any]
@@ -80,6 +84,18 @@ def readiness(
         earliest=result.earliest,
         missing=[MissingOut(what=m.what, item=m.item, detail=m.detail) for m in result.missing],
     )
+
+
+def legacy_pdf_refused(view: queries.SubmissionView) -> None:
+    """An imported submission has no package here to print."""
+    s = view.submission
+    if s.imported:
+        raise Conflict(
+            "dossier.imported_no_pdf",
+            submission_id=s.id,
+            legacy_id=s.package.get("legacy_id"),
+            legacy_sha256=s.package.get("legacy_sha256") or "not known",
+        )
 
 
 def submission_body(view: queries.SubmissionView) -> dict[str, Any]:
@@ -124,6 +140,7 @@ def submission(
     view = queries.read_submission(container.app, actor, submission_id)
     body = submission_body(view)
     if accept and "application/pdf" in accept.lower():
+        legacy_pdf_refused(view)
         return Response(
             content=dossier_pdf.render(body),
             media_type="application/pdf",

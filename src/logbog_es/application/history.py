@@ -97,6 +97,12 @@ class _Context:
         self.names: dict[str, str | None] = {}
         self.departments: dict[UUID, str] = {}
 
+    def competency(self, programme_id: UUID, approval_id: UUID) -> str | None:
+        """The competency an approval was for (a withdrawal names only the approval)."""
+        programme = self.app.find(Programme, programme_id, shared=True)
+        approval = programme.approval_map.get(approval_id) if programme else None
+        return approval.competency_code if approval else None
+
     def name(self, subject: str | UUID | None) -> str | None:
         if subject is None:
             return None
@@ -129,6 +135,16 @@ def _words(event: Any, ctx: _Context, department: UUID | None) -> str:
     params["code"] = (
         fields.get("competency_code") or fields.get("course_code") or fields.get("code")
     )
+    if topic == Programme.ApprovalWithdrawn.TOPIC:
+        params["code"] = ctx.competency(event.originator_id, fields["approval_id"])
+    if topic == Submission.Submitted.TOPIC and fields["package"].get("format") == "legacy":
+        package = fields["package"]
+        return render(
+            "history.imported_submission",
+            kind=fields.get("kind"),
+            legacy_id=package.get("legacy_id"),
+            legacy_sha256=package.get("legacy_sha256") or "not known",
+        )
     if "{subject}" in template:
         params["subject"] = ctx.name(event.originator_id) or "the doctor"
     if "{specialty}" in template:

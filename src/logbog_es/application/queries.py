@@ -195,7 +195,7 @@ def read_readiness(
 @dataclass(frozen=True, slots=True)
 class SubmissionView:
     submission: Submission
-    reproducible: bool  # the package rebuilt from the events has the stored hash
+    reproducible: bool | None  # rebuilt from the events, the same hash; None: imported
     chain_intact: bool  # the audit chain still has the head recorded at submission
 
 
@@ -215,11 +215,13 @@ def read_submission(app: Logbog, actor: Actor, submission_id: UUID) -> Submissio
         Target(doctor_id=submission.doctor_id, region=programme.region),
         app.today(),
     )
-    _, digest = regenerate(app, submission)
-    reproducible = digest == submission.sha256 and all(
-        regenerate_supplement(app, submission, i)[1] == s["sha256"]
-        for i, s in enumerate(submission.supplements)
-    )
+    reproducible: bool | None = None  # an imported submission names a package kept elsewhere
+    if not submission.imported:
+        _, digest = regenerate(app, submission)
+        reproducible = digest == submission.sha256 and all(
+            regenerate_supplement(app, submission, i)[1] == s["sha256"]
+            for i, s in enumerate(submission.supplements)
+        )
     anchor = submission.chain_head
     intact = chain.check_anchor(app.recorder, anchor["position"], anchor["sha256"])
     return SubmissionView(submission, reproducible, intact)

@@ -269,6 +269,11 @@ MESSAGES: dict[str, str] = {
         "no time attestation has been issued since the submission; nothing to supplement"
     ),
     "dossier.unknown": "no submission with id {submission_id}",
+    "dossier.imported_no_pdf": (
+        "submission {submission_id} was imported from the old logbook (its id there: "
+        "{legacy_id}; the old package's SHA-256: {legacy_sha256}); its document is kept in the "
+        "old system's archive, so there is no PDF to print here; ask for JSON instead"
+    ),
     # The audit trail: one line per event, in words (English for now).
     "history.logbog:Doctor.Registered": "{subject} was registered as a doctor",
     "history.logbog:Doctor.ContactDetailsRecorded": (
@@ -321,6 +326,10 @@ MESSAGES: dict[str, str] = {
     "history.logbog:Programme.DocumentationSubmitted": "documentation sent to STPS: {kind}",
     "history.logbog:Submission.Submitted": (
         "documentation package ({kind}) submitted, SHA-256 {sha256}"
+    ),
+    "history.imported_submission": (
+        "documentation package ({kind}) submitted through the old logbook (its id there: "
+        "{legacy_id}; the old package's SHA-256: {legacy_sha256})"
     ),
     "history.logbog:Submission.SupplementSubmitted": (
         "supplementary documentation submitted, SHA-256 {sha256}"

@@ -121,6 +121,12 @@ class Submission(LogbogAggregate):
             sources=sources,
         )
 
+    @property
+    def imported(self) -> bool:
+        """Sent from the old logbook and imported: the package here only names it (legacy id,
+        the old package's hash if known); the document is in the old system's archive."""
+        return self.package.get("format") == "legacy"
+
     def attested_employments(self) -> set[str]:
         """Employments whose time attestation has been sent (in the package or a supplement)."""
         sent = {
