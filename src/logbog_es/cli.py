@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
@@ -517,13 +517,40 @@ def import_legacy(
     report: Annotated[str | None, typer.Option(help="Write the JSON report here.")] = None,
 ) -> None:
     """Import legacy logbooks: each doctor atomically; a second run imports nothing new."""
+    import signal
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def stop(_signum: int, _frame: object) -> None:
+        # SIGTERM as Ctrl-C: the worker processes are stopped and batches being saved finish,
+        # instead of the workers being left running without their parent.
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        _import_legacy(console, file, reference, dry_run, batch_size, workers, report)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _import_legacy(
+    console: Any,
+    file: str,
+    reference: str | None,
+    dry_run: bool,
+    batch_size: int,
+    workers: int | None,
+    report: str | None,
+) -> None:
     import hashlib
     import json
     import os
+    import time
     from pathlib import Path
 
     from pydantic import ValidationError
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -537,7 +564,6 @@ def import_legacy(
     from logbog_es.migration.importer import Importer, LineRejected
     from logbog_es.migration.legacy import Reference
 
-    console = Console(stderr=True)
     path = Path(file)
     if not path.exists():
         console.print(f"[red]no such file: {file}[/red]")
@@ -581,7 +607,6 @@ def import_legacy(
             transient=False,
         ) as progress:
             task = progress.add_task("importing", total=len(lines), rate="-")
-            import time
 
             started = time.perf_counter()
 
@@ -597,6 +622,10 @@ def import_legacy(
                 progress.update(task, description=f"importing ({processes} processes)")
             result = importer.run(enumerate(lines, start=1), progress=advance, workers=processes)
             progress.update(task, completed=len(lines))
+        if report:  # first: the report must not depend on the terminal taking the output
+            Path(report).write_text(
+                json.dumps(result.as_json(), indent=2, ensure_ascii=False), encoding="utf-8"
+            )
         table = Table(title="Dry run: nothing was written" if dry_run else "Import")
         table.add_column("doctors")
         table.add_column("count", justify="right")
@@ -609,13 +638,14 @@ def import_legacy(
             "events" + (" (would be) written" if dry_run else " written"), str(result.events)
         )
         console.print(table)
-        for line in result.results:
-            for problem in line.errors[:20]:
-                console.print(f"line {problem.line}: {problem.path}: {problem.message}")
+        problems = [p for line in result.results for p in line.errors]
+        for problem in problems[:50]:
+            console.print(f"line {problem.line}: {problem.path}: {problem.message}")
+        if len(problems) > 50:
+            more = len(problems) - 50
+            where = f"in {report}" if report else "with --report FILE"
+            console.print(f"... and {more} more problem(s): see them all {where}")
         if report:
-            Path(report).write_text(
-                json.dumps(result.as_json(), indent=2, ensure_ascii=False), encoding="utf-8"
-            )
             console.print(f"report written to {report}")
         if result.failed:
             raise typer.Exit(1)

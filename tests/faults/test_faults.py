@@ -425,6 +425,35 @@ class TestImportKilled:
         finally:
             container.close()
 
+        # SIGTERM to the main process only (as a service manager sends it): the workers stop
+        # with it instead of running on without a parent.
+        second_file = tmp_path / "more.jsonl"
+        second_file.write_text(
+            "".join(json.dumps(logbook(i, rng)) + "\n" for i in range(doctors, 2 * doctors)),
+            encoding="utf-8",
+        )
+        command[command.index(str(export))] = str(second_file)
+        third = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        while receipts() < doctors + 40 and time.monotonic() < deadline + 120:
+            assert third.poll() is None, "the run ended before it could be stopped"
+            time.sleep(0.05)
+        third.send_signal(signal.SIGTERM)
+        assert third.wait(timeout=60) != 0
+        stopped = time.monotonic() + 30
+        while True:  # nothing of the import's process group is left
+            try:
+                os.killpg(third.pid, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < stopped, "worker processes outlived the import"
+            time.sleep(0.1)
+
 
 @pytest.mark.postgres
 class TestSeveralWorkers:

@@ -457,6 +457,40 @@ def test_parallel_import_writes_what_one_process_writes(
             container.close()
 
 
+def test_a_reference_that_differs_from_the_store_is_refused(memory_container: Container) -> None:
+    """A reference curriculum or department that the store already has in another form is
+    named, and nothing is written (the lines would otherwise be checked against the store's
+    version and refused for reasons the reference file does not show)."""
+    from logbog_es.demo import load_demo
+
+    load_demo(memory_container.app)
+    before = memory_container.app.position()
+    changed = reference()
+    changed["departments"][0]["name"] = "Et andet navn"
+    importer = Importer(memory_container.app, file_sha256="ab" * 32)
+    with pytest.raises(LineRejected) as refused:
+        importer.load_reference(Reference.model_validate(changed))
+    paths = {e.path: e.message for e in refused.value.errors}
+    assert "competencies" in paths["reference.curricula[kbu/2019]"]  # the demo's KBU 2019
+    assert memory_container.app.position() == before
+    same = Importer(memory_container.app, file_sha256="ab" * 32)
+    unchanged = reference()
+    unchanged["curricula"] = [c for c in unchanged["curricula"] if c["label"] != "2019"]
+    done = same.load_reference(Reference.model_validate(unchanged))
+    assert done  # what the store lacks is registered once nothing differs
+    again = Importer(memory_container.app, file_sha256="ab" * 32)
+    assert again.load_reference(Reference.model_validate(unchanged)) == []
+    changed_department = copy.deepcopy(unchanged)
+    code = changed_department["departments"][0]["code"]
+    changed_department["departments"][0]["name"] = "Et andet navn"
+    with pytest.raises(LineRejected) as refused:
+        again.load_reference(Reference.model_validate(changed_department))
+    assert (
+        "(name)"
+        in {e.path: e.message for e in refused.value.errors}[f"reference.departments[{code}]"]
+    )
+
+
 class TestRestart:
     """A run killed halfway and started again imports every doctor exactly once."""
 

@@ -218,6 +218,23 @@ class Plan:
         return plan
 
 
+def _differs(where: str, pairs: list[tuple[str, Any, Any]]) -> list[LineError]:
+    """A reference entry that names something already in the store must say the same: the
+    lines are checked against the store's version, so a silent difference would refuse them
+    for reasons the reference file does not show."""
+    fields = [name for name, stored, given in pairs if stored != given]
+    if not fields:
+        return []
+    return [
+        LineError(
+            0,
+            where,
+            f"differs from the one already in the store ({', '.join(fields)}); the reference "
+            "file must match the store (a changed curriculum needs a label of its own)",
+        )
+    ]
+
+
 _USED_BEFORE = (
     "this legacy id was imported before, by another doctor's line (in this or an earlier file); "
     "every legacy id must be unique"
@@ -281,8 +298,18 @@ class Importer:
         done: list[str] = []
         meta = Meta(f"import:{self.source}", Capacity.IMPORT, f"import:{self.source}:reference")
         changed: dict[UUID, LogbogAggregate] = {}
+        differences: list[LineError] = []
         for ref in reference.specialties:
-            if self._specialty(ref.code) is None:
+            known = self._specialty(ref.code)
+            if known is not None:
+                differences += _differs(
+                    f"reference.specialties[{ref.code}]",
+                    [
+                        ("on_logbook_from", known.on_logbook_from, ref.on_logbook_from),
+                        ("stages", set(known.stages), set(ref.stages)),
+                    ],
+                )
+            else:
                 specialty = Specialty.register(
                     code=ref.code,
                     name=ref.name,
@@ -293,7 +320,17 @@ class Importer:
                 self._specialties[ref.code] = changed[specialty.id] = specialty
                 done.append(f"specialty {ref.code}")
         for ref_dep in reference.departments:
-            if self._department(ref_dep.code) is None:
+            stored = self._department(ref_dep.code)
+            if stored is not None:
+                differences += _differs(
+                    f"reference.departments[{ref_dep.code}]",
+                    [
+                        ("name", stored.name, ref_dep.name),
+                        ("kind", stored.kind, ref_dep.kind),
+                        ("region", stored.region, ref_dep.region),
+                    ],
+                )
+            else:
                 department = Department.register(
                     code=ref_dep.code,
                     name=ref_dep.name,
@@ -316,11 +353,33 @@ class Importer:
                     ]
                 )
             specialty = found
-            if any(
-                v.stage is ref_cur.stage and v.label == ref_cur.label for v in specialty.curricula
-            ):
-                continue
             content = content_of(ref_cur.competencies, ref_cur.courses)
+            listed = next(
+                (
+                    v
+                    for v in specialty.curricula
+                    if v.stage is ref_cur.stage and v.label == ref_cur.label
+                ),
+                None,
+            )
+            if listed is not None:
+                version = self._curriculum(listed.curriculum_id)
+                assert version is not None
+                where = f"reference.curricula[{ref_cur.specialty_code}/{ref_cur.label}]"
+                differences += _differs(
+                    where,
+                    [
+                        ("effective_from", version.effective_from, ref_cur.effective_from),
+                        (
+                            "nominal_duration_months",
+                            version.nominal_duration_months,
+                            ref_cur.nominal_duration_months,
+                        ),
+                        ("competencies", version.competencies, content[0]),
+                        ("courses", version.courses, content[1]),
+                    ],
+                )
+                continue
             try:
                 version = CurriculumVersion.publish(
                     specialty_code=ref_cur.specialty_code,
@@ -347,6 +406,8 @@ class Importer:
             done.append(
                 f"curriculum {ref_cur.specialty_code}/{ref_cur.stage.value}/{ref_cur.label}"
             )
+        if differences:
+            raise LineRejected(differences)
         if changed and not self.dry_run:
             self.app.save(*changed.values())
         return done
