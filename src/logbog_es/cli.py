@@ -33,8 +33,17 @@ cli.add_typer(projections, name="projections")
 
 
 def _settings() -> Settings:
+    from pydantic import ValidationError
+
     try:
         return Settings()
+    except ValidationError as error:
+        # Only the messages: pydantic's text repeats the input, which may hold secrets.
+        for problem in error.errors():
+            where = ".".join(str(p) for p in problem["loc"])
+            text = problem["msg"].removeprefix("Value error, ")
+            print(f"configuration error: {where + ': ' if where else ''}{text}", file=sys.stderr)
+        raise typer.Exit(2) from error
     except ValueError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         raise typer.Exit(2) from error
@@ -632,7 +641,8 @@ def _import_legacy(
         for status in ("would-import" if dry_run else "imported", "skipped", "conflict", "failed"):
             table.add_row(status, str(result.count(status)))
         table.add_row(
-            "signers" + (" to register" if dry_run else " registered"), str(result.signers)
+            "signers" + (" to register" if dry_run else " registered") + " in advance",
+            str(result.signers),
         )
         table.add_row(
             "events" + (" (would be) written" if dry_run else " written"), str(result.events)

@@ -7,6 +7,7 @@ provider's public keys and the cipher key for personal data at rest.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_SCHEMA = re.compile(r"^[a-z][a-z0-9_]{0,50}$")
 ALLOWED_JWT_ALGORITHMS = frozenset({"EdDSA", "RS256", "RS384", "RS512", "ES256", "ES384", "PS256"})
 
 
@@ -98,6 +100,7 @@ class Settings(BaseSettings):
                 )
             if self.demo_data:
                 raise ValueError("production must not load demo data: set LOGBOG_DEMO_DATA=false")
+        Storage.parse(self.database_url, self.var_dir)  # a bad URL is a configuration error
         return self
 
     @property
@@ -148,6 +151,12 @@ class Storage:
         if parsed.scheme in ("postgresql", "postgres"):
             query = parse_qs(parsed.query)
             schema = query.get("schema", ["public"])[0]
+            for given in (schema, *query.get("read_schema", [])):
+                if not _SCHEMA.match(given):
+                    raise ValueError(
+                        f"LOGBOG_DATABASE_URL: schema {given!r} must be lower-case letters, "
+                        "digits and underscores, starting with a letter (e.g. ?schema=logbog)"
+                    )
             return cls(
                 "postgres",
                 pg={

@@ -119,9 +119,24 @@ class TestCli:
     ) -> None:
         """LOGBOG_ENV=production without IdP keys and cipher key does not start."""
         monkeypatch.setenv("LOGBOG_ENV", "production")
+        monkeypatch.setenv("LOGBOG_CIPHER_KEY", "not-to-be-echoed")
         result = CliRunner().invoke(cli, ["token", "--sub", "x"])
         assert result.exit_code == 2
         assert "JWKS" in result.output
+        assert "not-to-be-echoed" not in result.output  # the error never repeats the input
+
+    def test_a_bad_database_url_is_a_configuration_error(
+        self, env: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A schema name that is no plain identifier: exit 2, one line, no password echoed."""
+        monkeypatch.setenv(
+            "LOGBOG_DATABASE_URL", "postgresql://svc:hemmeligt@127.0.0.1/test?schema=my-Schema"
+        )
+        result = CliRunner().invoke(cli, ["projections", "status"])
+        assert result.exit_code == 2
+        assert "schema 'my-Schema' must be lower-case letters" in result.output
+        assert "hemmeligt" not in result.output
+        assert "Traceback" not in result.output
 
 
 class TestImportCli:

@@ -152,6 +152,16 @@ class TestBadLines:
         assert report.count("failed") == 3
         assert container.app.position() == before
 
+    def test_without_the_reference_nothing_is_written(self, container: Container) -> None:
+        """Forgetting --reference on a fresh store: every line fails on its unknown specialty,
+        and no signer is registered for lines that cannot be imported."""
+        before = container.app.position()
+        report = Importer(container.app, file_sha256="cd" * 32).run(_lines(_books(3)))
+        assert [r.status for r in report.results] == ["failed"] * 3
+        assert "unknown specialty 'kbu'" in report.results[0].errors[0].message
+        assert report.signers == 0
+        assert container.app.position() == before
+
     def test_dry_run_on_a_fresh_store_validates_against_the_reference(
         self, container: Container
     ) -> None:

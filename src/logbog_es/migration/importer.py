@@ -36,7 +36,7 @@ from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
 from logbog_es.domain.specialty import Specialty, specialty_id
 from logbog_es.domain.submission import Submission
-from logbog_es.domain.values import Capacity
+from logbog_es.domain.values import Capacity, Stage
 from logbog_es.migration.legacy import (
     LegacyDoctor,
     LegacyLogbook,
@@ -169,6 +169,10 @@ class Plan:
     signers: dict[str, tuple[int, Person]] = field(default_factory=dict)
     doctors: dict[str, tuple[int, LegacyDoctor]] = field(default_factory=dict)
     signers_of_line: dict[int, set[str]] = field(default_factory=dict)
+    #: per line: the curricula (specialty code, stage, label) and departments it refers to
+    references: dict[int, tuple[set[tuple[str, Stage, str]], set[str]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, lines: Iterable[tuple[int, str]]) -> Plan:
@@ -210,6 +214,10 @@ class Plan:
                 plan.duplicates[number] = errors
                 continue
             plan.doctors[auth] = (number, logbook.doctor)
+            plan.references[number] = (
+                {(p.specialty_code, p.stage, p.curriculum_label) for p in logbook.programmes},
+                {e.department_code for p in logbook.programmes for e in p.employments},
+            )
             named = plan.signers_of_line[number] = set()
             for _, person in _signers_of(logbook):
                 signer = person.authorisation_id.upper()
@@ -467,12 +475,17 @@ class Importer:
         first line naming them. A signer who cannot be registered so is left to the lines."""
         self._plan = plan
         wanted: dict[UUID, tuple[str, int, Person]] = {}
-        for raw, (number, person) in plan.signers.items():
-            try:
-                auth = check_authorisation_id(raw)
-            except LogbogError:
-                continue  # each line naming them reports it
-            wanted[doctor_id(auth)] = (auth, number, person)
+        for number, named in plan.signers_of_line.items():
+            if not self._refers_to_known(number):
+                continue  # the line fails on its references: its signers are not needed
+            for raw in named:
+                try:
+                    auth = check_authorisation_id(raw)
+                except LogbogError:
+                    continue  # each line naming them reports it
+                pid = doctor_id(auth)
+                if pid not in wanted or number < wanted[pid][1]:
+                    wanted[pid] = (auth, number, plan.signers[raw][1])
         existing = existing_streams(self.app.recorder, list(wanted)) if wanted else set()
         self._known_people |= existing
         new: list[tuple[str, LegacyDoctor | Person, int]] = []
@@ -506,6 +519,17 @@ class Importer:
                         pass  # registered meanwhile: known all the same
         self._known_people |= {doctor_id(auth) for auth, _, _ in new}
         return registered
+
+    def _refers_to_known(self, number: int) -> bool:
+        """Whether every curriculum version and department the line names is known."""
+        curricula, departments = self._plan.references.get(number, (set(), set()))
+        for code, stage, label in curricula:
+            specialty = self._specialty(code)
+            if specialty is None or not any(
+                v.stage is stage and v.label == label for v in specialty.curricula
+            ):
+                return False
+        return all(self._department(code) is not None for code in departments)
 
     def deferred(self, number: int) -> bool:
         """Whether the line names a signer nobody registered in advance (so the line registers
@@ -786,7 +810,8 @@ class Importer:
                     LineError(
                         number,
                         f"{where}.specialty_code",
-                        f"unknown specialty {legacy.specialty_code!r}",
+                        f"unknown specialty {legacy.specialty_code!r} (neither in the store "
+                        "nor in the reference file given with --reference)",
                     )
                 ]
             )
@@ -919,7 +944,8 @@ class Importer:
                         LineError(
                             number,
                             f"{at}.department_code",
-                            f"unknown department {emp.department_code!r}",
+                            f"unknown department {emp.department_code!r} (neither in the store "
+                            "nor in the reference file given with --reference)",
                         )
                     ]
                 )
