@@ -591,6 +591,18 @@ def test_imported_facts_read_back(index: int, seed: int) -> None:
         attested = {e["legacy_id"] for e in legacy["employments"] if e.get("time_attestation")}
         assert len(programme.time_attestations) == len(attested)
         told = history(container.app, trainee.id)
+        actors = {
+            topic: sorted(e.actor_id for e in told.entries if e.type == f"logbog:Programme.{topic}")
+            for topic in ("CompetencyApproved", "EmploymentTimeAttested")
+        }
+        assert actors["CompetencyApproved"] == sorted(
+            str(doctor_id(a["approver"]["authorisation_id"])) for a in legacy["approvals"]
+        )
+        assert actors["EmploymentTimeAttested"] == sorted(
+            str(doctor_id(e["time_attestation"]["attested_by"]["authorisation_id"]))
+            for e in legacy["employments"]
+            if e.get("time_attestation")
+        )
         withdrawn = [
             (e.actor_id, e.actor_name)
             for e in told.entries

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -693,10 +693,19 @@ class Importer:
     # -- building a doctor's aggregates ------------------------------------------------------------
 
     def _meta(
-        self, number: int, effective_on: date | None = None, capacity: Capacity = Capacity.IMPORT
+        self,
+        number: int,
+        effective_on: date | None = None,
+        capacity: Capacity = Capacity.IMPORT,
+        actor: UUID | None = None,
     ) -> Meta:
+        """The source line is the command id; the actor is the person the old logbook names
+        as having done it (approver, attester, verifier, withdrawer), else the import."""
         return Meta(
-            f"import:{self.source}", capacity, f"import:{self.source}:{number}", effective_on
+            str(actor) if actor else f"import:{self.source}",
+            capacity,
+            f"import:{self.source}:{number}",
+            effective_on,
         )
 
     def _specialty(self, code: str) -> Specialty | None:
@@ -898,7 +907,7 @@ class Importer:
                         attestation_id=tid,
                         verified_by=verifier,
                         today=verified.verified_on,
-                        meta=self._meta(number, verified.verified_on),
+                        meta=self._meta(number, verified.verified_on, actor=verifier),
                     )
         for k, sent in enumerate(legacy.submissions):
             if _submission_id(sent.legacy_id) in self._exists:
@@ -1003,7 +1012,7 @@ class Importer:
                     attested_by=signer,
                     attested_on=attestation.attested_on,
                     meta=self._meta(
-                        number, attestation.attested_on, Capacity(attestation.capacity)
+                        number, attestation.attested_on, Capacity(attestation.capacity), signer
                     ),
                 )
 
@@ -1062,20 +1071,22 @@ class Importer:
                     department_id=employment.department_id,
                     note=approval.note,
                     today=self.today,
-                    meta=self._meta(number, approval.assessed_on, capacity),
+                    meta=self._meta(number, approval.assessed_on, capacity, approver),
                 )
             withdrawal = approval.withdrawn
             if withdrawal is not None:
-                meta = self._meta(number, withdrawal.withdrawn_on)
-                if withdrawal.withdrawn_by is not None:  # then they are the event's actor
-                    withdrawer = self._person(
+                withdrawer = (
+                    self._person(
                         number,
                         withdrawal.withdrawn_by,
                         batch,
                         touched,
                         f"{at}.withdrawn.withdrawn_by",
                     )
-                    meta = replace(meta, actor_id=str(withdrawer))
+                    if withdrawal.withdrawn_by is not None
+                    else None
+                )
+                meta = self._meta(number, withdrawal.withdrawn_on, actor=withdrawer)
                 with _at(number, f"{at}.withdrawn"):
                     programme.withdraw(approval_id=approval_id, reason=withdrawal.reason, meta=meta)
 
