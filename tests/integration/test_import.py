@@ -591,6 +591,10 @@ def test_imported_facts_read_back(index: int, seed: int) -> None:
         attested = {e["legacy_id"] for e in legacy["employments"] if e.get("time_attestation")}
         assert len(programme.time_attestations) == len(attested)
         told = history(container.app, trainee.id)
+        registered = [e for e in told.entries if e.type == "logbog:Doctor.Registered"]
+        assert [e.effective_on.isoformat() for e in registered] == [
+            min(p["hiring_date"] for p in book["programmes"])
+        ]
         actors = {
             topic: sorted(e.actor_id for e in told.entries if e.type == f"logbog:Programme.{topic}")
             for topic in ("CompetencyApproved", "EmploymentTimeAttested")

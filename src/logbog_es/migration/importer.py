@@ -169,6 +169,7 @@ class Plan:
     signers: dict[str, tuple[int, Person]] = field(default_factory=dict)
     doctors: dict[str, tuple[int, LegacyDoctor]] = field(default_factory=dict)
     signers_of_line: dict[int, set[str]] = field(default_factory=dict)
+    first_hired: dict[str, date] = field(default_factory=dict)  # a doctor's first hiring date
     #: per line: the curricula (specialty code, stage, label) and departments it refers to
     references: dict[int, tuple[set[tuple[str, Stage, str]], set[str]]] = field(
         default_factory=dict
@@ -214,6 +215,8 @@ class Plan:
                 plan.duplicates[number] = errors
                 continue
             plan.doctors[auth] = (number, logbook.doctor)
+            if logbook.programmes:
+                plan.first_hired[auth] = min(p.hiring_date for p in logbook.programmes)
             plan.references[number] = (
                 {(p.specialty_code, p.stage, p.curriculum_label) for p in logbook.programmes},
                 {e.department_code for p in logbook.programmes for e in p.employments},
@@ -488,7 +491,7 @@ class Importer:
                     wanted[pid] = (auth, number, plan.signers[raw][1])
         existing = existing_streams(self.app.recorder, list(wanted)) if wanted else set()
         self._known_people |= existing
-        new: list[tuple[str, LegacyDoctor | Person, int]] = []
+        new: list[tuple[str, LegacyDoctor | Person, int, date | None]] = []
         for pid, (auth, number, person) in wanted.items():
             if pid in existing:
                 continue
@@ -497,7 +500,7 @@ class Importer:
                 self._register(auth, who, line)
             except LogbogError:
                 continue  # the doctor's own line reports what is wrong
-            new.append((auth, who, line))
+            new.append((auth, who, line, plan.first_hired.get(auth)))
         registered = 0
         for start in range(0, len(new), 1000):
             people = [self._register(*n) for n in new[start : start + 1000]]
@@ -517,7 +520,7 @@ class Importer:
                         registered += 1
                     except IntegrityError:
                         pass  # registered meanwhile: known all the same
-        self._known_people |= {doctor_id(auth) for auth, _, _ in new}
+        self._known_people |= {doctor_id(auth) for auth, *_ in new}
         return registered
 
     def _refers_to_known(self, number: int) -> bool:
@@ -723,16 +726,19 @@ class Importer:
             self._curricula[curriculum] = self.app.find(CurriculumVersion, curriculum)
         return self._curricula[curriculum]
 
-    def _register(self, auth: str, who: LegacyDoctor | Person, number: int) -> Doctor:
+    def _register(
+        self, auth: str, who: LegacyDoctor | Person, number: int, since: date | None = None
+    ) -> Doctor:
         """Someone of the old logbook, as from line `number`: a doctor of the file with their
-        details; a signer by authorisation id and name (their e-mail unknown)."""
+        details, in effect `since` their first hiring date (so a view of an earlier day has
+        them with their programmes); a signer by authorisation id and name (e-mail unknown)."""
         doctor = who if isinstance(who, LegacyDoctor) else None
         return Doctor.register(
             authorisation_id=auth,
             name=who.name,
             email=doctor.email if doctor else None,
             cpr=doctor.cpr if doctor else None,
-            meta=self._meta(number),
+            meta=self._meta(number, since),
         )
 
     def _person(
@@ -785,8 +791,9 @@ class Importer:
                     email=person.email, cpr=person.cpr, meta=self._meta(number)
                 )
         if doctor is None:
+            first = min((p.hiring_date for p in logbook.programmes), default=None)
             with _at(number, "doctor"):
-                doctor = self._register(auth, person, number)
+                doctor = self._register(auth, person, number, first)
         touched[doctor.id] = doctor
         for i, legacy in enumerate(logbook.programmes):
             self._programme(number, f"programmes[{i}]", legacy, doctor, batch, touched)
