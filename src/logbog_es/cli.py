@@ -366,7 +366,9 @@ def dossier(
 
 @audit.command("trail")
 def audit_trail(
-    doctor_id: Annotated[str, typer.Argument(help="The doctor's id.")],
+    doctor_id: Annotated[
+        str, typer.Argument(help="The doctor's id, or their authorisation id (e.g. AB12C).")
+    ],
     programme: Annotated[str | None, typer.Option(help="Only this programme's entries.")] = None,
     from_: Annotated[
         str | None, typer.Option("--from", help="YYYY-MM-DD: entries in effect from this day.")
@@ -388,7 +390,7 @@ def audit_trail(
     from logbog_es.application.history import history
     from logbog_es.domain.errors import LogbogError
 
-    doctor = _parse_uuid("DOCTOR_ID", doctor_id)
+    doctor = _parse_doctor("DOCTOR", doctor_id)
     programme_id = _parse_uuid("--programme", programme) if programme else None
     days = {
         name: _parse_day(name, value)
@@ -441,6 +443,27 @@ def _parse_uuid(name: str, value: str) -> UUID:
         raise typer.Exit(2) from error
 
 
+def _parse_doctor(name: str, value: str) -> UUID:
+    """A doctor by id, or by STPS authorisation id (five letters and digits)."""
+    from logbog_es.domain.doctor import check_authorisation_id, doctor_id
+    from logbog_es.domain.errors import LogbogError
+
+    if len(value.strip()) == 5:
+        try:
+            return doctor_id(check_authorisation_id(value))
+        except LogbogError:
+            pass
+    try:
+        return UUID(value)
+    except ValueError as error:
+        print(
+            f"{name}: {value!r} is neither a doctor's id (like 1b4e28ba-2fa1-11d2-883f-"
+            "0016d3cca427) nor an authorisation id (five letters and digits, like AB12C)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from error
+
+
 def _parse_day(name: str, value: str | None) -> date | None:
     if value is None:
         return None
@@ -453,7 +476,10 @@ def _parse_day(name: str, value: str | None) -> date | None:
 
 @audit.command("verify")
 def audit_verify(
-    doctor: Annotated[str | None, typer.Option(help="Only this doctor's streams.")] = None,
+    doctor: Annotated[
+        str | None,
+        typer.Option(help="Only this doctor's streams (id or authorisation id)."),
+    ] = None,
 ) -> None:
     """Recompute the hash chain; name every event altered, removed or inserted. Exit 1 if any."""
 
@@ -461,7 +487,7 @@ def audit_verify(
     from logbog_es.application.history import base_streams, broken_anchors, streams_of
     from logbog_es.domain.doctor import Doctor
 
-    doctor_id = _parse_uuid("--doctor", doctor) if doctor else None
+    doctor_id = _parse_doctor("--doctor", doctor) if doctor else None
     container = _container_for_projections()
     try:
         streams: set[str] | None = None

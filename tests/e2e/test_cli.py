@@ -96,6 +96,9 @@ class TestCli:
         assert csv_lines[0].startswith("Position;Registreret;Gælder fra")  # as over HTTP
         assert len(csv_lines) == len(lines) + 1
 
+        by_authorisation = runner.invoke(cli, ["audit", "trail", "dm001"])
+        assert by_authorisation.exit_code == 0, by_authorisation.output
+        assert by_authorisation.output == full.output
         assert runner.invoke(cli, ["audit", "trail", "not-an-id"]).exit_code == 2
         bad_day = runner.invoke(cli, ["audit", "trail", trainee, "--from", "1/5/2026"])
         assert bad_day.exit_code == 2
