@@ -228,12 +228,24 @@ def schemas_check() -> None:
 
 
 def _container_for_projections(*, one_shot: bool = True) -> Container:
+    import psycopg
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
     from logbog_es.bootstrap import bootstrap
     from logbog_es.logging import configure_logging
 
     settings = _settings()
     configure_logging(settings, one_shot=one_shot)
-    return bootstrap(settings, with_tokens=False)
+    try:
+        return bootstrap(settings, with_tokens=False)
+    except (psycopg.OperationalError, OperationalError, InterfaceError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(
+            f"cannot open the store: {first}; check LOGBOG_DATABASE_URL and that the database "
+            "is running",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1) from error
 
 
 def _check_names(container: Container, names: list[str]) -> None:
@@ -606,7 +618,8 @@ def _import_legacy(
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     # Only \n ends a line: JSON strings may hold U+2028 and the like, which splitlines() splits.
-    lines = [line.removesuffix("\r") for line in data.decode("utf-8", errors="replace").split("\n")]
+    text = data.decode("utf-8-sig", errors="replace")  # a byte-order mark is not part of line 1
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()
     container = _container_for_projections()

@@ -128,6 +128,16 @@ class TestCli:
         assert "JWKS" in result.output
         assert "not-to-be-echoed" not in result.output  # the error never repeats the input
 
+    def test_an_unreachable_database_is_one_line(
+        self, env: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("LOGBOG_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test")
+        result = CliRunner().invoke(cli, ["projections", "status"])
+        assert result.exit_code == 1
+        assert result.output.startswith("cannot open the store: ")
+        assert "LOGBOG_DATABASE_URL" in result.output
+        assert "Traceback" not in result.output
+
     def test_a_bad_database_url_is_a_configuration_error(
         self, env: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -159,7 +169,7 @@ class TestImportCli:
         books[1]["programmes"][0]["approvals"][0]["note"] = "første linje\u2028anden linje"
         lines = [json.dumps(b, ensure_ascii=False) for b in books] + ["{broken"]
         export = env / "export.jsonl"
-        export.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
+        export.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig", newline="")
         ref = env / "reference.json"
         ref.write_text(json.dumps(reference()), encoding="utf-8")
         report = env / "report.json"
