@@ -668,6 +668,11 @@ def _import_legacy(
             processes = workers or min(os.cpu_count() or 1, 4)
             if importer.parallel(processes, sum(1 for line in lines if line.strip())):
                 progress.update(task, description=f"importing ({processes} processes)")
+            elif workers and workers > 1:
+                console.print(
+                    f"--workers {workers}: importing with one process (several need PostgreSQL, "
+                    "a real run and more lines than one batch)"
+                )
             result = importer.run(enumerate(lines, start=1), progress=advance, workers=processes)
             progress.update(task, completed=len(lines))
         if report:  # first: the report must not depend on the terminal taking the output
