@@ -578,6 +578,11 @@ def import_legacy(
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         _import_legacy(console, file, reference, dry_run, batch_size, workers, report)
+    except KeyboardInterrupt:
+        console.print(
+            "stopped: what was saved stays saved; run the same command again to import the rest"
+        )
+        raise typer.Exit(130) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -613,7 +618,7 @@ def _import_legacy(
 
     path = Path(file)
     if not path.exists():
-        console.print(f"[red]no such file: {file}[/red]")
+        console.print(f"no such file: {file}", style="red", markup=False)
         raise typer.Exit(2)
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -638,12 +643,20 @@ def _import_legacy(
                 LogbogError,
                 OSError,
             ) as error:
-                console.print(f"[red]the reference file is not valid: {error}[/red]")
+                why = (
+                    "\n  ".join(f"{e.path}: {e.message}" for e in error.errors)
+                    if isinstance(error, LineRejected)
+                    else str(error)
+                )
+                console.print(  # the file's own text: never read as markup
+                    f"the reference file is not valid: {why}", style="red", markup=False
+                )
                 raise typer.Exit(2) from error
             if done:
                 console.print(
                     f"reference: {'would register' if dry_run else 'registered'} "
-                    f"{len(done)} ({', '.join(done[:5])}{', ...' if len(done) > 5 else ''})"
+                    f"{len(done)} ({', '.join(done[:5])}{', ...' if len(done) > 5 else ''})",
+                    markup=False,
                 )
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -694,13 +707,13 @@ def _import_legacy(
         console.print(table)
         problems = [p for line in result.results for p in line.errors]
         for problem in problems[:50]:
-            console.print(f"line {problem.line}: {problem.path}: {problem.message}")
+            console.print(f"line {problem.line}: {problem.path}: {problem.message}", markup=False)
         if len(problems) > 50:
             more = len(problems) - 50
             where = f"in {report}" if report else "with --report FILE"
-            console.print(f"... and {more} more problem(s): see them all {where}")
+            console.print(f"... and {more} more problem(s): see them all {where}", markup=False)
         if report:
-            console.print(f"report written to {report}")
+            console.print(f"report written to {report}", markup=False)
         if result.failed:
             raise typer.Exit(1)
     finally:

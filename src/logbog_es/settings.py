@@ -10,11 +10,24 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlparse
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _port(parsed: Any) -> int | None:
+    """The URL's port; the error never quotes the text (a password with an unescaped / ? or #
+    is split there, and its first part would be taken for the port)."""
+    try:
+        return int(parsed.port) if parsed.port is not None else None
+    except ValueError:
+        raise ValueError(
+            "LOGBOG_DATABASE_URL: the port is not a number; if the password holds / ? # @ or :, "
+            "percent-encode them (e.g. / as %2F)"
+        ) from None
+
 
 _SCHEMA = re.compile(r"^[a-z][a-z0-9_]{0,50}$")
 ALLOWED_JWT_ALGORITHMS = frozenset({"EdDSA", "RS256", "RS384", "RS512", "ES256", "ES384", "PS256"})
@@ -162,7 +175,7 @@ class Storage:
                 pg={
                     "dbname": (parsed.path or "/").lstrip("/") or "postgres",
                     "host": parsed.hostname or "127.0.0.1",
-                    "port": str(parsed.port or 5432),
+                    "port": str(_port(parsed) or 5432),
                     "user": unquote(parsed.username or "postgres"),
                     "password": unquote(parsed.password or ""),
                     "schema": schema,

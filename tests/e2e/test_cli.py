@@ -138,6 +138,34 @@ class TestCli:
         assert "LOGBOG_DATABASE_URL" in result.output
         assert "Traceback" not in result.output
 
+    def test_a_reference_that_differs_is_named_on_the_terminal(self, env: Path) -> None:
+        """The reference file's own text (here `[kbu/2019]`) reaches the terminal as written,
+        and running the same reference twice is accepted (names are compared as stored)."""
+        import json
+
+        from logbog_es.migration.generate import reference
+
+        ref = reference()
+        ref["departments"][0]["name"] = "  Medicinsk afdeling  "
+        path = env / "reference.json"
+        path.write_text(json.dumps(ref), encoding="utf-8")
+        export = env / "export.jsonl"
+        export.write_text(
+            '{"legacy_id": "X1", "doctor": {"authorisation_id": null, "name": "A"}}\n',
+            encoding="utf-8",
+        )
+        args = ["import", "legacy", str(export), "--reference", str(path)]
+        for _ in range(2):  # an authorisation id of null fails its line, not the run
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 1, result.output
+            assert "line 1: doctor.authorisation_id" in result.output
+        ref["curricula"][0]["nominal_duration_months"] += 1
+        path.write_text(json.dumps(ref), encoding="utf-8")
+        refused = CliRunner().invoke(cli, args)
+        assert refused.exit_code == 2
+        label = ref["curricula"][0]["label"]
+        assert f"reference.curricula[kbu/{label}]: differs" in refused.output
+
     def test_a_bad_database_url_is_a_configuration_error(
         self, env: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -150,6 +178,12 @@ class TestCli:
         assert "schema 'my-Schema' must be lower-case letters" in result.output
         assert "hemmeligt" not in result.output
         assert "Traceback" not in result.output
+        # A password with an unescaped slash: urlparse takes its first part for the port.
+        monkeypatch.setenv("LOGBOG_DATABASE_URL", "postgresql://svc:hemme/ligt@db.example/x")
+        result = CliRunner().invoke(cli, ["projections", "status"])
+        assert result.exit_code == 2
+        assert "percent-encode" in result.output
+        assert "hemme" not in result.output
 
 
 class TestImportCli:

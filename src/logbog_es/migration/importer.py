@@ -229,7 +229,7 @@ class Plan:
         return plan
 
 
-def _differs(where: str, pairs: list[tuple[str, Any, Any]]) -> list[LineError]:
+def _differs(where: str, pairs: list[tuple[str, Any, Any]], hint: str = "") -> list[LineError]:
     """A reference entry that names something already in the store must say the same: the
     lines are checked against the store's version, so a silent difference would refuse them
     for reasons the reference file does not show."""
@@ -241,7 +241,7 @@ def _differs(where: str, pairs: list[tuple[str, Any, Any]]) -> list[LineError]:
             0,
             where,
             f"differs from the one already in the store ({', '.join(fields)}); the reference "
-            "file must match the store (a changed curriculum needs a label of its own)",
+            f"file must match the store{hint}",
         )
     ]
 
@@ -336,7 +336,7 @@ class Importer:
                 differences += _differs(
                     f"reference.departments[{ref_dep.code}]",
                     [
-                        ("name", stored.name, ref_dep.name),
+                        ("name", stored.name, ref_dep.name.strip()),
                         ("kind", stored.kind, ref_dep.kind),
                         ("region", stored.region, ref_dep.region),
                     ],
@@ -369,7 +369,7 @@ class Importer:
                 (
                     v
                     for v in specialty.curricula
-                    if v.stage is ref_cur.stage and v.label == ref_cur.label
+                    if v.stage is ref_cur.stage and v.label == ref_cur.label.strip()
                 ),
                 None,
             )
@@ -389,6 +389,7 @@ class Importer:
                         ("competencies", version.competencies, content[0]),
                         ("courses", version.courses, content[1]),
                     ],
+                    " (a changed curriculum needs a label of its own)",
                 )
                 continue
             try:
@@ -588,7 +589,7 @@ class Importer:
                 raw = json.loads(text)
                 legacy_id = raw["legacy_id"]
                 auth = check_authorisation_id(raw["doctor"]["authorisation_id"])
-            except (ValueError, RecursionError, KeyError, TypeError, LogbogError):
+            except (ValueError, RecursionError, KeyError, TypeError, AttributeError, LogbogError):
                 continue  # the line reports it
             ids += [receipt_id(f"{IMPORT_COMMAND}:{legacy_id}"), doctor_id(auth)]
             try:  # the streams a line starts: a collision is the line's fault, not the batch's
