@@ -286,6 +286,14 @@ class TestEdges:
         assert (doctor.email, doctor.cpr) == (colleague["email"], "010190-1234")
         told = history(container.app, pid)
         assert "logbog:Doctor.ContactDetailsRecorded" in {e.type for e in told.entries}
+        other = copy.deepcopy(books[1])  # the same authorisation id with another CPR number
+        other["legacy_id"] = "LB-elsewhere"
+        other["doctor"]["cpr"] = "020290-5678"
+        mixed_up = _import(container, _lines([other]))
+        assert mixed_up.results[0].status == "failed"
+        assert mixed_up.results[0].errors[0].path == "doctor.cpr"
+        assert "020290" not in mixed_up.results[0].errors[0].message
+        assert container.app.repository.get(pid).cpr == "010190-1234"
 
     def test_a_line_refused_as_a_duplicate_registers_nobody(self, container: Container) -> None:
         """Line 2 repeats line 1's legacy id with another doctor, whom line 3 names as a

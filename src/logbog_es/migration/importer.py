@@ -570,6 +570,7 @@ class Importer:
                 # of this line cannot leave its changes on a doctor another line saves.
                 self._flush(batch, progress)
                 batch = _Batch()
+                self._head = None  # the chain moved on
                 result = self._line(number, text, batch)
             report.results.append(result)
             if result.status not in ("imported", "would-import") and progress:
@@ -787,10 +788,21 @@ class Importer:
         doctor = self.app.find(Doctor, pid) if pid in self._exists else self._staged.get(pid)
         if doctor is not None:  # registered before, as a signer: the line's details must hold
             with _at(number, "doctor"):
-                Doctor.check_details(person.name, person.email, person.cpr)
-                doctor.complete_contact_details(
-                    email=person.email, cpr=person.cpr, meta=self._meta(number)
+                _, _, cpr = Doctor.check_details(person.name, person.email, person.cpr)
+            if cpr and doctor.cpr and cpr != doctor.cpr:  # never echoed: personal data
+                raise LineRejected(
+                    [
+                        LineError(
+                            number,
+                            "doctor.cpr",
+                            "differs from the CPR number registered for this authorisation id; "
+                            "check that the line names the right doctor",
+                        )
+                    ]
                 )
+            doctor.complete_contact_details(
+                email=person.email, cpr=person.cpr, meta=self._meta(number)
+            )
         if doctor is None:
             first = min((p.hiring_date for p in logbook.programmes), default=None)
             with _at(number, "doctor"):
