@@ -40,24 +40,16 @@ import psycopg
 import structlog
 
 from bench_common import PG_URL, drop_schemas
+from bench_data import reference
 from logbog_es.application.app import copenhagen_today
 from logbog_es.bootstrap import bootstrap
 from logbog_es.domain.access import DepartmentAccess
 from logbog_es.domain.base import Meta
-from logbog_es.domain.curriculum import CurriculumVersion
-from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.specialty import Specialty
 from logbog_es.domain.staff import StaffMember, check_grant
 from logbog_es.domain.values import (
-    AssessmentMethod,
     Capacity,
-    Competency,
-    Course,
-    CourseKind,
     DepartmentKind,
-    DoctorRole,
-    MethodRequirement,
     Region,
     StaffRole,
     Stage,
@@ -66,7 +58,6 @@ from logbog_es.settings import Settings
 from logbog_es.tokens import LocalIssuer
 
 CLI = [sys.executable, "-c", "from logbog_es.cli import main; main()"]
-ROLES = list(DoctorRole)
 
 
 def _meta(capacity: Capacity = Capacity.SECRETARIAT) -> Meta:
@@ -91,46 +82,7 @@ class World:
 def build(app: Any, doctors: int) -> World:
     """Reference data, a UAO, and `doctors` trainees each in the middle of a KBU employment."""
     today = copenhagen_today()
-    specialty = Specialty.register(
-        code="kbu", name="KBU", stages=(Stage.KBU,), on_logbook_from=date(2010, 1, 1), meta=_meta()
-    )
-    comps = tuple(
-        Competency(
-            f"K{i}",
-            f"Kompetence {i}",
-            "Beskrivelse",
-            (ROLES[i % 7],),
-            (MethodRequirement(AssessmentMethod.MINI_CEX, True),),
-        )
-        for i in range(25)
-    )
-    curriculum = CurriculumVersion.publish(
-        specialty_code="kbu",
-        stage=Stage.KBU,
-        label="2019",
-        effective_from=date(2019, 1, 1),
-        nominal_duration_months=12,
-        competencies=comps,
-        courses=(Course("C1", "Kursus", CourseKind.GENERAL, None, 2),),
-        meta=_meta(),
-    )
-    specialty.add_curriculum_version(
-        curriculum_id=curriculum.id,
-        stage=Stage.KBU,
-        label="2019",
-        effective_from=date(2019, 1, 1),
-        meta=_meta(),
-    )
-    departments = [
-        Department.register(
-            code=f"D{i}",
-            name=f"Afdeling {i}",
-            kind=DepartmentKind.HOSPITAL,
-            region=Region.NORD,
-            meta=_meta(),
-        )
-        for i in range(60)
-    ]
+    specialty, _, departments = reference(app, region=Region.NORD)
     uao = Doctor.register(
         authorisation_id="UAO01", name="Ulla UAO", email="u@example.dk", cpr=None, meta=_meta()
     )
@@ -145,7 +97,7 @@ def build(app: Any, doctors: int) -> World:
     )
     staff = StaffMember.enrol("bench-sek", _meta(Capacity.OPERATOR))
     staff.grant(check_grant(StaffRole.SECRETARIAT, Region.NORD), _meta(Capacity.OPERATOR))
-    app.save(specialty, curriculum, *departments, uao, access, staff)
+    app.save(uao, access, staff)
     hired = _month(today, -5)
     end = _month(hired, 12) - timedelta(days=1)
     live, programmes, pending = [], [], []

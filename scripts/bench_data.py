@@ -52,8 +52,9 @@ def _receipt(name: str, aggregates: list[LogbogAggregate], meta: Meta) -> Comman
 
 
 def reference(
-    app: Logbog, competencies: int = 25
+    app: Logbog, competencies: int = 25, region: Region | None = None
 ) -> tuple[Specialty, CurriculumVersion, list[Department]]:
+    """KBU, its 2019 curriculum and 60 departments (in every region, or all in `region`)."""
     specialty = Specialty.register(
         code="kbu", name="KBU", stages=(Stage.KBU,), on_logbook_from=date(2010, 1, 1), meta=_meta()
     )
@@ -90,7 +91,7 @@ def reference(
             code=f"D{i}",
             name=f"Afdeling {i}",
             kind=DepartmentKind.HOSPITAL,
-            region=list(Region)[i % 3],
+            region=region or list(Region)[i % 3],
             meta=_meta(),
         )
         for i in range(60)
