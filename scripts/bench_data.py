@@ -69,21 +69,13 @@ def reference(
         for i in range(competencies)
     )
     courses = tuple(Course(f"C{i}", f"Kursus {i}", CourseKind.GENERAL, None, 2) for i in range(3))
-    curriculum = CurriculumVersion.publish(
-        specialty_code="kbu",
+    curriculum = specialty.publish_curriculum(
         stage=Stage.KBU,
         label="2019",
         effective_from=date(2019, 1, 1),
         nominal_duration_months=12,
         competencies=comps,
         courses=courses,
-        meta=_meta(),
-    )
-    specialty.add_curriculum_version(
-        curriculum_id=curriculum.id,
-        stage=Stage.KBU,
-        label="2019",
-        effective_from=date(2019, 1, 1),
         meta=_meta(),
     )
     departments = [

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
-from logbog_es.domain.values import Stage, check_code, check_text
+from logbog_es.domain.values import Competency, Course, Stage, check_code, check_text
 
 
 def specialty_id(code: str) -> UUID:
@@ -150,6 +151,38 @@ class Specialty(LogbogAggregate):
         """Nothing new starts in a retired specialty from its retirement date."""
         if self.retired_on is not None and day >= self.retired_on:
             raise Conflict("specialty.retired", code=self.code, retired_on=self.retired_on, on=day)
+
+    def publish_curriculum(
+        self,
+        *,
+        stage: Stage,
+        label: str,
+        effective_from: date,
+        nominal_duration_months: int,
+        competencies: tuple[Competency, ...],
+        courses: tuple[Course, ...],
+        meta: Meta,
+    ) -> CurriculumVersion:
+        """A new målbeskrivelse version of this specialty, listed here: both aggregates change."""
+        self.check_stage(stage)
+        version = CurriculumVersion.publish(
+            specialty_code=self.code,
+            stage=stage,
+            label=label,
+            effective_from=effective_from,
+            nominal_duration_months=nominal_duration_months,
+            competencies=competencies,
+            courses=courses,
+            meta=meta,
+        )
+        self.add_curriculum_version(
+            curriculum_id=version.id,
+            stage=stage,
+            label=version.label,
+            effective_from=effective_from,
+            meta=meta,
+        )
+        return version
 
     def add_curriculum_version(
         self, *, curriculum_id: UUID, stage: Stage, label: str, effective_from: date, meta: Meta

@@ -393,21 +393,13 @@ class Importer:
                 )
                 continue
             try:
-                version = CurriculumVersion.publish(
-                    specialty_code=ref_cur.specialty_code,
+                version = specialty.publish_curriculum(
                     stage=ref_cur.stage,
                     label=ref_cur.label,
                     effective_from=ref_cur.effective_from,
                     nominal_duration_months=ref_cur.nominal_duration_months,
                     competencies=content[0],
                     courses=content[1],
-                    meta=meta,
-                )
-                specialty.add_curriculum_version(
-                    curriculum_id=version.id,
-                    stage=ref_cur.stage,
-                    label=version.label,
-                    effective_from=ref_cur.effective_from,
                     meta=meta,
                 )
             except LogbogError as error:

@@ -13,7 +13,7 @@ from logbog_es.commands import (
     RetireSpecialty,
     RevokeStaff,
 )
-from logbog_es.domain.curriculum import CurriculumVersion, content_of
+from logbog_es.domain.curriculum import content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.errors import Conflict
 from logbog_es.domain.policy import Action, Target
@@ -75,23 +75,14 @@ def retirespecialty(cmd: RetireSpecialty, ctx: Context) -> Decided:
 def publish_curriculum(cmd: PublishCurriculum, ctx: Context) -> Decided:
     meta = ctx.authorise(Action.PUBLISH_CURRICULUM)
     specialty = load_specialty(ctx, cmd.specialty_code, field="specialty_code")
-    specialty.check_stage(cmd.stage)
     competencies, courses = content_of(cmd.competencies, cmd.courses)
-    version = CurriculumVersion.publish(
-        specialty_code=specialty.code,
+    version = specialty.publish_curriculum(
         stage=cmd.stage,
         label=cmd.label,
         effective_from=cmd.effective_from,
         nominal_duration_months=cmd.nominal_duration_months,
         competencies=competencies,
         courses=courses,
-        meta=meta,
-    )
-    specialty.add_curriculum_version(
-        curriculum_id=version.id,
-        stage=cmd.stage,
-        label=version.label,
-        effective_from=cmd.effective_from,
         meta=meta,
     )
     return Decided((version, specialty), specialty)
