@@ -152,6 +152,12 @@ class Specialty(LogbogAggregate):
         if self.retired_on is not None and day >= self.retired_on:
             raise Conflict("specialty.retired", code=self.code, retired_on=self.retired_on, on=day)
 
+    def logbook_from(self, access_from: date | None) -> date:
+        """R10: the first day a doctor of this specialty is on the electronic logbook, the later
+        of the specialty's coming onto it and the doctor's own access; a paper attestation must
+        be from before it."""
+        return max(self.on_logbook_from, access_from) if access_from else self.on_logbook_from
+
     def publish_curriculum(
         self,
         *,

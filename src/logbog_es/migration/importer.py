@@ -890,9 +890,7 @@ class Importer:
                     today=self.today,
                     meta=self._meta(number, course.completed_on),
                 )
-        logbook_from = specialty.on_logbook_from
-        if doctor.access_from is not None:
-            logbook_from = max(logbook_from, doctor.access_from)
+        logbook_from = specialty.logbook_from(doctor.access_from)
         for j, paper in enumerate(legacy.paper_attestations):
             at = f"{where}.paper_attestations[{j}]"
             tid = stable_id("attestation", f"legacy:{paper.legacy_id}")

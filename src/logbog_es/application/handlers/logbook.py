@@ -168,7 +168,7 @@ def register_prior_attestation(cmd: RegisterPriorAttestation, ctx: Context) -> D
         attested_on=cmd.attested_on,
         attested_by=cmd.attested_by,
         document_ref=cmd.document_ref,
-        logbook_from=max(specialty.on_logbook_from, doctor.access_from),
+        logbook_from=specialty.logbook_from(doctor.access_from),
         today=ctx.today,
         meta=meta,
     )
