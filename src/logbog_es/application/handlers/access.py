@@ -6,6 +6,7 @@ from uuid import UUID
 
 from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
+from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import roster
 from logbog_es.commands import (
     AppointUao,
@@ -19,12 +20,6 @@ from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import NotFound
 from logbog_es.domain.policy import Action, Target
-
-
-def _department(ctx: Context, department_id: UUID) -> Department:
-    return ctx.app.load(
-        Department, department_id, message="department.unknown", department_id=department_id
-    )
 
 
 def _doctor(ctx: Context, doctor_id: UUID, field: str) -> Doctor:
@@ -42,7 +37,7 @@ def _existing_roster(ctx: Context, department: Department) -> DepartmentAccess:
 
 @handles(AppointUao)
 def appoint_uao(cmd: AppointUao, ctx: Context) -> Decided:
-    department = _department(ctx, cmd.department_id)
+    department = load_department(ctx, cmd.department_id)
     meta = ctx.authorise(Action.APPOINT_UAO, Target(region=department.region))
     _doctor(ctx, cmd.doctor_id, "doctor_id")
     access = roster(ctx, department.id) or DepartmentAccess.open(
@@ -59,7 +54,7 @@ def appoint_uao(cmd: AppointUao, ctx: Context) -> Decided:
 
 @handles(EndUaoAppointment)
 def end_uao_appointment(cmd: EndUaoAppointment, ctx: Context) -> Decided:
-    department = _department(ctx, cmd.department_id)
+    department = load_department(ctx, cmd.department_id)
     meta = ctx.authorise(Action.END_UAO_APPOINTMENT, Target(region=department.region))
     access = _existing_roster(ctx, department)
     access.end_appointment(appointment_id=cmd.appointment_id, last_day=cmd.last_day, meta=meta)
@@ -68,7 +63,7 @@ def end_uao_appointment(cmd: EndUaoAppointment, ctx: Context) -> Decided:
 
 @handles(GrantSupervisorAccess)
 def grant_supervisor_access(cmd: GrantSupervisorAccess, ctx: Context) -> Decided:
-    department = _department(ctx, cmd.department_id)
+    department = load_department(ctx, cmd.department_id)
     access = roster(ctx, department.id)
     meta = ctx.authorise(
         Action.GRANT_SUPERVISOR_ACCESS, Target(rosters=(access,) if access else ())
@@ -95,7 +90,7 @@ def grant_supervisor_access(cmd: GrantSupervisorAccess, ctx: Context) -> Decided
 
 @handles(RevokeSupervisorAccess)
 def revoke_supervisor_access(cmd: RevokeSupervisorAccess, ctx: Context) -> Decided:
-    department = _department(ctx, cmd.department_id)
+    department = load_department(ctx, cmd.department_id)
     access = roster(ctx, department.id)
     meta = ctx.authorise(
         Action.REVOKE_SUPERVISOR_ACCESS, Target(rosters=(access,) if access else ())

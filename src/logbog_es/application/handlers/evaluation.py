@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
+from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import programme, rosters, trainee
 from logbog_es.commands import RespondToEvaluations, SubmitEvaluation
-from logbog_es.domain.department import Department
 from logbog_es.domain.errors import Conflict
 from logbog_es.domain.evaluation import (
     Evaluation,
@@ -31,12 +31,7 @@ def submit_evaluation(cmd: SubmitEvaluation, ctx: Context) -> Decided:
     check_window(employment.end, ctx.today, ctx.app.evaluation_window_days)
     if ctx.app.find(Evaluation, evaluation_id(employment.employment_id)) is not None:
         raise Conflict("evaluation.done")
-    department = ctx.app.load(
-        Department,
-        employment.department_id,
-        message="department.unknown",
-        department_id=employment.department_id,
-    )
+    department = load_department(ctx, employment.department_id)
     evaluation = Evaluation.submit(
         employment_id=employment.employment_id,
         department_id=department.id,
@@ -54,12 +49,7 @@ def submit_evaluation(cmd: SubmitEvaluation, ctx: Context) -> Decided:
 
 @handles(RespondToEvaluations)
 def respond_to_evaluations(cmd: RespondToEvaluations, ctx: Context) -> Decided:
-    department = ctx.app.load(
-        Department,
-        cmd.department_id,
-        message="department.unknown",
-        department_id=cmd.department_id,
-    )
+    department = load_department(ctx, cmd.department_id)
     meta = ctx.authorise(
         Action.RESPOND_TO_EVALUATIONS, Target(rosters=rosters(ctx, [department.id]))
     )

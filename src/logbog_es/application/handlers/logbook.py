@@ -5,6 +5,7 @@ from __future__ import annotations
 from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import curriculum, programme, roster, rosters, trainee
+from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import specialty as load_specialty
 from logbog_es.commands import (
     ApproveCompetency,
@@ -16,7 +17,6 @@ from logbog_es.commands import (
     WithdrawApproval,
 )
 from logbog_es.domain.base import stable_id
-from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import Conflict, InvalidInput, NotAllowed
 from logbog_es.domain.policy import Action, Refused, Target, approver
@@ -39,12 +39,7 @@ def request_assessment(cmd: RequestAssessment, ctx: Context) -> Decided:
         or access.supervisor_grant(cmd.supervisor_id, prog.doctor_id, ctx.today) is not None
     )
     if not can_assess:
-        department = ctx.app.load(
-            Department,
-            employment.department_id,
-            message="department.unknown",
-            department_id=employment.department_id,
-        )
+        department = load_department(ctx, employment.department_id)
         raise InvalidInput(
             "access.supervisor_no_access", field="supervisor_id", department=department.name
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
+from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import programme as load_programme
 from logbog_es.application.handlers.shared import specialty as load_specialty
 from logbog_es.commands import (
@@ -13,7 +14,6 @@ from logbog_es.commands import (
     StartProgramme,
 )
 from logbog_es.domain.curriculum import CurriculumVersion
-from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.policy import Action, Target
@@ -60,13 +60,7 @@ def start_programme(cmd: StartProgramme, ctx: Context) -> Decided:
 def add_employment(cmd: AddEmployment, ctx: Context) -> Decided:
     programme = load_programme(ctx, cmd.programme_id)
     meta = ctx.authorise(Action.ADD_EMPLOYMENT, Target(region=programme.region))
-    ctx.app.load(
-        Department,
-        cmd.department_id,
-        message="department.unknown",
-        field="department_id",
-        department_id=cmd.department_id,
-    )
+    load_department(ctx, cmd.department_id, field="department_id")
     doctor = ctx.app.load(
         Doctor, programme.doctor_id, message="doctor.unknown", doctor_id=programme.doctor_id
     )

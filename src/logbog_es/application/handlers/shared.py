@@ -7,6 +7,7 @@ from uuid import UUID
 from logbog_es.application.app import Context
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
+from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.specialty import Specialty, specialty_id
@@ -15,6 +16,16 @@ from logbog_es.domain.specialty import Specialty, specialty_id
 def specialty(ctx: Context, code: str, field: str | None = None) -> Specialty:
     return ctx.app.load(
         Specialty, specialty_id(code), message="specialty.unknown", field=field, code=code
+    )
+
+
+def department(ctx: Context, department_id: UUID, field: str | None = None) -> Department:
+    return ctx.app.load(
+        Department,
+        department_id,
+        message="department.unknown",
+        field=field,
+        department_id=department_id,
     )
 
 
