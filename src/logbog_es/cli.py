@@ -64,11 +64,11 @@ def serve(
 
     import uvicorn
 
-    from logbog_es.api.app import create_app
     from logbog_es.api.serving import serve_workers
     from logbog_es.bootstrap import bootstrap
     from logbog_es.demo import demo_users, load_demo
     from logbog_es.logging import configure_logging
+    from logbog_es.server import create_app
     from logbog_es.tokens import LocalIssuer
 
     settings = _settings()
@@ -121,7 +121,7 @@ def serve(
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     os.environ["LOGBOG_IN_PROCESS_PROJECTIONS"] = "false"
     os.environ["LOGBOG_DEMO_DATA"] = "false"
-    serve_workers("logbog_es.api.main:app_from_env", host=host, port=port, workers=workers)
+    serve_workers("logbog_es.server:app_from_env", host=host, port=port, workers=workers)
 
 
 @cli.command()
@@ -334,7 +334,6 @@ def dossier(
     """Show a submitted package's hash and whether it is reproducible; optionally write its PDF."""
 
     from logbog_es import dossier_pdf
-    from logbog_es.api.routes_dossier import submission_body
     from logbog_es.application import queries
     from logbog_es.domain.errors import LogbogError
     from logbog_es.domain.policy import Actor
@@ -348,7 +347,7 @@ def dossier(
         except (LogbogError, ValueError) as error:
             print(getattr(error, "message", str(error)), file=sys.stderr)
             raise typer.Exit(1) from error
-        body = submission_body(view)
+        body = queries.submission_body(view)
         print(f"submission {submission_id}: {body['kind']} submitted {body['submitted_on']}")
         if view.submission.imported:
             package = view.submission.package

@@ -16,6 +16,7 @@ from logbog_es.commands import (
     AddEmployment,
     AppointUao,
     ApproveCompetency,
+    AttestEmploymentTime,
     GrantStaff,
     GrantSupervisorAccess,
     PublishCurriculum,
@@ -27,9 +28,11 @@ from logbog_es.commands import (
     RetireSpecialty,
     StartProgramme,
 )
+from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.programme import Programme
 from logbog_es.domain.training_time import add_months
 from logbog_es.domain.values import Region, StaffRole, Stage
 
@@ -46,6 +49,7 @@ AUDITOR = "demo-stps-sagsbehandler"
 class DemoUser:
     label: str
     subject: str
+    key: str  # names the user's role in the web app's catalogue (demo.<key>)
 
 
 def _comp(
@@ -213,6 +217,7 @@ DOCTORS = [
     ("DM004", "Hanne Bach", "hanne.bach@example.dk"),  # UAO
     ("DM005", "Jonas Friis", "jonas.friis@example.dk"),  # akutmedicin main training
     ("DM006", "Lise Kjær", "lise.kjaer@example.dk"),  # tutor in general practice
+    ("DM007", "Klara Klar", "klara.klar@example.dk"),  # KBU trainee ready to apply to STPS
 ]
 
 
@@ -410,17 +415,77 @@ def load_demo(app: Logbog) -> list[DemoUser]:
         trainee,
     )
 
+    _ready_to_apply(app, programme, employ, uao)
     return demo_users()
+
+
+def _ready_to_apply(app: Logbog, programme: Any, employ: Any, uao: Actor) -> None:
+    """Klara is in the last month of KBU with every competency, course and time attestation
+    in place (R8): she can send her documentation to STPS."""
+    today = app.today()
+    hired = add_months(today.replace(day=1), -11)
+    klara = programme("DM007", "kbu", "kbu", hired)
+    middle = add_months(hired, 6)
+    employ(klara, "AUH-AKM", hired, middle - timedelta(days=1))
+    employ(klara, "PRAKSIS-SKIVE-1", middle, add_months(hired, 12) - timedelta(days=1))
+    tutor = app.resolve_actor(str(doctor_id("DM006")))
+    pinned = app.load(Programme, klara, message="programme.unknown")
+    curriculum = app.load(CurriculumVersion, pinned.curriculum_id, message="curriculum.unknown")
+    for i, competency in enumerate(curriculum.competencies):
+        app.execute(
+            ApproveCompetency(
+                programme_id=klara,
+                competency_code=competency.code,
+                method=competency.methods[0].method,
+                assessed_on=hired + timedelta(days=40 + 10 * i),
+            ),
+            uao,
+        )
+    for i, course in enumerate(curriculum.courses):
+        app.execute(
+            RecordCourseCompletion(
+                programme_id=klara,
+                course_code=course.code,
+                completed_on=hired + timedelta(days=30 + 20 * i),
+                hours=course.hours,
+                days=course.days,
+                evidence_ref=f"Kursusbevis (demo) {course.code}",
+            ),
+            uao,
+        )
+    first, second = app.load(Programme, klara, message="programme.unknown").employments
+    app.execute(AttestEmploymentTime(programme_id=klara, employment_id=first.employment_id), uao)
+    app.execute(AttestEmploymentTime(programme_id=klara, employment_id=second.employment_id), tutor)
 
 
 def demo_users() -> list[DemoUser]:
     """The demo users of an already loaded demo store."""
     return [
-        DemoUser("KBU trainee, hired 5 months ago (curriculum KBU 2024)", str(doctor_id("DM001"))),
-        DemoUser("KBU trainee, hired 2024-02-01 (curriculum KBU 2019)", str(doctor_id("DM002"))),
-        DemoUser("main supervisor of the first KBU trainee", str(doctor_id("DM003"))),
-        DemoUser("UAO of the first KBU trainee's emergency department", str(doctor_id("DM004"))),
-        DemoUser("secretariat (nord)", SECRETARIATS["nord"]),
-        DemoUser("curriculum administrator", CURRICULUM_ADMIN),
-        DemoUser("auditor (STPS)", AUDITOR),
+        DemoUser(
+            "KBU trainee, hired 5 months ago (curriculum KBU 2024)",
+            str(doctor_id("DM001")),
+            "trainee_kbu_2024",
+        ),
+        DemoUser(
+            "KBU trainee, hired 2024-02-01 (curriculum KBU 2019)",
+            str(doctor_id("DM002")),
+            "trainee_kbu_2019",
+        ),
+        DemoUser("main supervisor of the first KBU trainee", str(doctor_id("DM003")), "supervisor"),
+        DemoUser(
+            "UAO of the first KBU trainee's emergency department", str(doctor_id("DM004")), "uao"
+        ),
+        DemoUser(
+            "trainee in main training (akutmedicin, 80 % part time)",
+            str(doctor_id("DM005")),
+            "trainee_main",
+        ),
+        DemoUser(
+            "KBU trainee in the last month, ready to apply to STPS",
+            str(doctor_id("DM007")),
+            "trainee_ready",
+        ),
+        DemoUser("secretariat (nord)", SECRETARIATS["nord"], "secretariat"),
+        DemoUser("curriculum administrator", CURRICULUM_ADMIN, "curriculum_admin"),
+        DemoUser("auditor (STPS)", AUDITOR, "auditor"),
     ]

@@ -87,6 +87,27 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(
         default=5.0, description="How long a query with ?after= waits for its read model."
     )
+    web_session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 7, description="How long a web login lasts (a long shift)."
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The OpenID Connect provider's issuer URL (its discovery document is at "
+        "ISSUER/.well-known/openid-configuration): the web login in production.",
+    )
+    oidc_client_id: str | None = Field(default=None, description="Our client id at the IdP.")
+    oidc_client_secret: str | None = Field(
+        default=None, description="Our client secret at the IdP (unset: a public PKCE client)."
+    )
+    oidc_redirect_url: str | None = Field(
+        default=None,
+        description="Our callback URL as registered at the IdP: https://HOST/log-ind/oidc/svar.",
+    )
+    oidc_scopes: str = Field(default="openid", description="Scopes asked for at login.")
+    oidc_subject_claim: str = Field(
+        default="sub",
+        description="The ID token claim that carries the subject the API's tokens carry.",
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Self:
@@ -113,12 +134,22 @@ class Settings(BaseSettings):
                 )
             if self.demo_data:
                 raise ValueError("production must not load demo data: set LOGBOG_DEMO_DATA=false")
+        if self.oidc_issuer and not (self.oidc_client_id and self.oidc_redirect_url):
+            raise ValueError(
+                "LOGBOG_OIDC_ISSUER needs LOGBOG_OIDC_CLIENT_ID and LOGBOG_OIDC_REDIRECT_URL "
+                "(the callback registered at the identity provider, ending in /log-ind/oidc/svar)"
+            )
         Storage.parse(self.database_url, self.var_dir)  # a bad URL is a configuration error
         return self
 
     @property
     def storage(self) -> Storage:
         return Storage.parse(self.database_url, self.var_dir)
+
+    @property
+    def development(self) -> bool:
+        """Development conveniences (demo login, cookies without Secure) are on."""
+        return self.env is Environment.DEVELOPMENT
 
     @property
     def signing_key_file(self) -> Path:

@@ -32,7 +32,7 @@ def _nodelay_of_accepted(listener: socket.socket) -> int:
 
 
 def test_connections_on_the_workers_socket_have_nagle_off() -> None:
-    config = TcpConfig("logbog_es.api.main:app_from_env", host="127.0.0.1", port=0, workers=2)
+    config = TcpConfig("logbog_es.server:app_from_env", host="127.0.0.1", port=0, workers=2)
     listener = config.bind_socket()
     assert listener.proto == socket.IPPROTO_TCP
     assert _nodelay_of_accepted(listener) != 0

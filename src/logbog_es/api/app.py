@@ -11,9 +11,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from logbog_es import __version__
+from logbog_es import __version__, metrics
 from logbog_es.api import (
-    metrics,
     problems,
     routes_commands,
     routes_dossier,

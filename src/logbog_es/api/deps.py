@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from logbog_es.api.problems import NotAuthenticated, ReadModelBehind
+from logbog_es.api.problems import NotAuthenticated
 from logbog_es.bootstrap import Container
-from logbog_es.domain.errors import InvalidInput
 from logbog_es.domain.policy import Actor
+from logbog_es.edge import wait_for_read_model
 from logbog_es.tokens import InvalidToken
 
 bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider.")
@@ -46,13 +46,4 @@ def get_actor(
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def wait_for_read_model(container: Container, after: int | None, names: list[str]) -> None:
-    """Read your writes: wait (bounded) until the read models have reached `after`."""
-    if after is None or after <= 0:
-        return
-    head = container.app.position()
-    if after > head:
-        raise InvalidInput("read.after_beyond_head", field="after", after=after, head=head)
-    timeout = container.settings.read_wait_seconds
-    if not container.runner.wait_for(after, timeout, names):
-        raise ReadModelBehind(after, retry_after=1)
+__all__ = ["ActorDep", "ContainerDep", "get_actor", "get_container", "wait_for_read_model"]

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from logbog_es.commands import COMMANDS
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.messages import render
+from logbog_es.edge import ReadModelBehind
 
 _TRANSIENT = (InterfaceError, OperationalError)
 
@@ -54,13 +55,6 @@ class NotAuthenticated(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-
-class ReadModelBehind(Exception):
-    def __init__(self, position: int, retry_after: int = 1) -> None:
-        super().__init__(f"the read model has not yet reached position {position}")
-        self.position = position
-        self.retry_after = retry_after
 
 
 def problem(

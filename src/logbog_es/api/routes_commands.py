@@ -4,17 +4,16 @@
 # the annotation built in the loop below.
 
 import re
-import time
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, Response
 
-from logbog_es.api import metrics
 from logbog_es.api.deps import ActorDep, ContainerDep
 from logbog_es.api.schemas import CommandAccepted, EventOut
 from logbog_es.commands import COMMANDS, Command
 from logbog_es.commands.base import COMMAND_ID_PATTERN
-from logbog_es.domain.errors import InvalidInput, LogbogError
+from logbog_es.domain.errors import InvalidInput
+from logbog_es.edge import run_command
 
 router = APIRouter(prefix="/commands", tags=["commands"])
 _VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
@@ -53,24 +52,13 @@ def _make_endpoint(model: type[Command]) -> Any:
     ) -> CommandAccepted:
         if idempotency_key is not None and not _KEY.match(idempotency_key):
             raise InvalidInput("command.id_malformed", field="Idempotency-Key")
-        command = cast(Command, body)
-        started = time.perf_counter()
-        outcome = "failed"
-        try:
-            result = container.app.execute(
-                command,
-                actor,
-                command_id=idempotency_key or command.command_id,
-                expected_version=parse_if_match(if_match),
-            )
-            outcome = "replayed" if result.replayed else "accepted"
-        except LogbogError as error:
-            outcome = f"refused_{error.status}"
-            raise
-        finally:
-            metrics.COMMANDS.labels(command.NAME, outcome).inc()
-            metrics.COMMAND_SECONDS.labels(command.NAME).observe(time.perf_counter() - started)
-        container.runner.wake()
+        result = run_command(
+            container,
+            cast(Command, body),
+            actor,
+            command_id=idempotency_key or cast(Command, body).command_id,
+            expected_version=parse_if_match(if_match),
+        )
         if result.replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return CommandAccepted(

@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 from logbog_es import dossier_pdf
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.application import queries
-from logbog_es.domain.errors import Conflict
 from logbog_es.domain.readiness import SubmissionKind
 from logbog_es.projections import submissions
 
@@ -86,43 +85,6 @@ def readiness(
     )
 
 
-def legacy_pdf_refused(view: queries.SubmissionView) -> None:
-    """An imported submission has no package here to print."""
-    s = view.submission
-    if s.imported:
-        raise Conflict(
-            "dossier.imported_no_pdf",
-            submission_id=s.id,
-            legacy_id=s.package.get("legacy_id"),
-            legacy_sha256=s.package.get("legacy_sha256") or "not known",
-        )
-
-
-def submission_body(view: queries.SubmissionView) -> dict[str, Any]:
-    s = view.submission
-    return {
-        "submission_id": s.id,
-        "programme_id": s.programme_id,
-        "doctor_id": s.doctor_id,
-        "kind": s.kind,
-        "submitted_on": s.submitted_on,
-        "sha256": s.sha256,
-        "reproducible": view.reproducible,
-        "chain_head": s.chain_head,
-        "chain_intact": view.chain_intact,
-        "package": s.package,
-        "supplements": [
-            {
-                "supplement_id": e["supplement_id"],
-                "submitted_on": e["submitted_on"],
-                "sha256": e["sha256"],
-                "package": e["package"],
-            }
-            for e in s.supplements
-        ],
-    }
-
-
 @router.get(
     "/submissions/{submission_id}",
     responses={200: {"content": {"application/pdf": {}}}},
@@ -138,9 +100,9 @@ def submission(
     `reproducible` says whether rebuilding the package from the events gives the stored hash.
     """
     view = queries.read_submission(container.app, actor, submission_id)
-    body = submission_body(view)
+    body = queries.submission_body(view)
     if accept and "application/pdf" in accept.lower():
-        legacy_pdf_refused(view)
+        queries.legacy_pdf_refused(view)
         return Response(
             content=dossier_pdf.render(body),
             media_type="application/pdf",

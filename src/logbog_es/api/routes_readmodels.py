@@ -9,7 +9,6 @@ from fastapi import APIRouter, Header, Query
 
 from logbog_es.api import csv_export
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
-from logbog_es.api.problems import ReadModelBehind
 from logbog_es.api.schemas import (
     DepartmentAccessOut,
     DirectoryAppointmentOut,
@@ -25,6 +24,7 @@ from logbog_es.api.schemas import (
 from logbog_es.application import queries
 from logbog_es.domain.errors import InvalidInput
 from logbog_es.domain.values import Region, Stage
+from logbog_es.edge import ReadModelBehind
 from logbog_es.projections import (
     access_directory,
     department_overview,

@@ -14,6 +14,7 @@ Two ways to look back, never to be confused:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +27,7 @@ from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import InvalidInput, NotFound
-from logbog_es.domain.messages import MESSAGES, render
+from logbog_es.domain.messages import MESSAGES
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.submission import Submission
 
@@ -125,11 +126,16 @@ class _Context:
 _DOCTOR_FIELDS = ("supervisor", "doctor", "approver")
 
 
-def _words(event: Any, ctx: _Context, department: UUID | None) -> str:
+def _words(event: Any, ctx: _Context, department: UUID | None, messages: Mapping[str, str]) -> str:
+    """The event in words, from the message templates of the reader's language."""
+
+    def say(code: str, **params: Any) -> str:
+        return messages.get(code, MESSAGES[code]).format(**params)
+
     topic = getattr(type(event), "TOPIC", type(event).__name__)
-    template = MESSAGES.get(f"history.{topic}")
+    template = messages.get(f"history.{topic}")
     if template is None:
-        return render("history.unknown", type=topic)
+        return say("history.unknown", type=topic)
     fields = event.__dict__
     params: dict[str, Any] = dict(fields)
     params["code"] = (
@@ -139,14 +145,14 @@ def _words(event: Any, ctx: _Context, department: UUID | None) -> str:
         params["code"] = ctx.competency(event.originator_id, fields["approval_id"])
     if topic == Submission.Submitted.TOPIC and fields["package"].get("format") == "legacy":
         package = fields["package"]
-        return render(
+        return say(
             "history.imported_submission",
             kind=fields.get("kind"),
             legacy_id=package.get("legacy_id"),
-            legacy_sha256=package.get("legacy_sha256") or "not known",
+            legacy_sha256=package.get("legacy_sha256") or say("history.not_known"),
         )
     if "{subject}" in template:
-        params["subject"] = ctx.name(event.originator_id) or "the doctor"
+        params["subject"] = ctx.name(event.originator_id) or say("history.the_doctor")
     if "{specialty}" in template:
         params["specialty"] = fields.get("specialty_code")
     if "{department}" in template:
@@ -158,16 +164,20 @@ def _words(event: Any, ctx: _Context, department: UUID | None) -> str:
             params[key] = ctx.name(ref) or (str(ref) if ref else "")
     if "{delegation}" in template:
         delegated = fields.get("delegated_by")
-        params["delegation"] = f" (delegated by {ctx.name(delegated)})" if delegated else ""
+        params["delegation"] = (
+            say("history.delegation", name=ctx.name(delegated)) if delegated else ""
+        )
     if "numerator" in fields:
         params["percent"] = round(100 * fields["numerator"] / fields["denominator"], 2)
     if topic == "logbog:DepartmentAccess.SupervisorAccessGranted":
-        params["main"] = ", as main supervisor" if fields.get("main_supervisor_for") else ""
-        params["delegated"] = ", with the right to approve" if fields.get("delegated") else ""
+        params["main"] = (
+            say("history.as_main_supervisor") if fields.get("main_supervisor_for") else ""
+        )
+        params["delegated"] = say("history.with_approval_right") if fields.get("delegated") else ""
     try:
         return template.format_map(params)
     except (KeyError, IndexError):
-        return render("history.unknown", type=topic)
+        return say("history.unknown", type=topic)
 
 
 def streams_of(app: Logbog, doctor: Doctor) -> tuple[list[UUID], dict[UUID, UUID]]:
@@ -242,7 +252,9 @@ def history(
     as_of: date | None = None,
     as_of_position: int | None = None,
     effective_on: date | None = None,
+    messages: Mapping[str, str] = MESSAGES,
 ) -> History:
+    """The doctor's history; `messages` are the templates of the reader's language."""
     if sum(v is not None for v in (as_of, as_of_position, effective_on)) > 1:
         raise InvalidInput("history.one_view", field="as_of")
     start, end = period
@@ -297,7 +309,7 @@ def history(
                 actor_id=event.actor_id,
                 actor_name=ctx.name(event.actor_id),
                 capacity=event.actor_capacity,
-                text=_words(event, ctx, departments.get(stream_id)),
+                text=_words(event, ctx, departments.get(stream_id), messages),
             )
         )
     return History(doctor_id, tuple(entries), logbook, decoded[-1][0] if decoded else 0)

@@ -5,8 +5,10 @@ Lists and overviews come from read models (projections/); single aggregates may 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from logbog_es.application import chain
@@ -17,7 +19,9 @@ from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.errors import NotAllowed, NotFound
+from logbog_es.domain.errors import Conflict, NotAllowed, NotFound
+from logbog_es.domain.logbook import RequestStatus
+from logbog_es.domain.messages import MESSAGES
 from logbog_es.domain.policy import (
     Action,
     Actor,
@@ -227,6 +231,43 @@ def read_submission(app: Logbog, actor: Actor, submission_id: UUID) -> Submissio
     return SubmissionView(submission, reproducible, intact)
 
 
+def legacy_pdf_refused(view: SubmissionView) -> None:
+    """An imported submission has no package here to print."""
+    s = view.submission
+    if s.imported:
+        raise Conflict(
+            "dossier.imported_no_pdf",
+            submission_id=s.id,
+            legacy_id=s.package.get("legacy_id"),
+            legacy_sha256=s.package.get("legacy_sha256") or "not known",
+        )
+
+
+def submission_body(view: SubmissionView) -> dict[str, Any]:
+    s = view.submission
+    return {
+        "submission_id": s.id,
+        "programme_id": s.programme_id,
+        "doctor_id": s.doctor_id,
+        "kind": s.kind,
+        "submitted_on": s.submitted_on,
+        "sha256": s.sha256,
+        "reproducible": view.reproducible,
+        "chain_head": s.chain_head,
+        "chain_intact": view.chain_intact,
+        "package": s.package,
+        "supplements": [
+            {
+                "supplement_id": e["supplement_id"],
+                "submitted_on": e["submitted_on"],
+                "sha256": e["sha256"],
+                "package": e["package"],
+            }
+            for e in s.supplements
+        ],
+    }
+
+
 def submission_filter(actor: Actor) -> tuple[str | None, list[str] | None]:
     """Which submissions `actor` may list: (doctor id or None, regions or None for all)."""
     if actor.holds(StaffRole.AUDITOR):
@@ -251,6 +292,7 @@ def read_history(
     as_of: date | None = None,
     as_of_position: int | None = None,
     effective_on: date | None = None,
+    messages: Mapping[str, str] = MESSAGES,
 ) -> History:
     """The doctor's history for whoever may read it; a read by someone else is recorded."""
     doctor = app.load(Doctor, doctor_id, message="doctor.unknown", doctor_id=doctor_id)
@@ -270,6 +312,7 @@ def read_history(
         as_of=as_of,
         as_of_position=as_of_position,
         effective_on=effective_on,
+        messages=messages,
     )
     if actor.doctor_id != doctor_id:
         app.record_read(doctor_id, actor, capacity, "history")
@@ -282,3 +325,94 @@ def read_readers(app: Logbog, actor: Actor, doctor_id: UUID) -> list[Reading]:
         raise NotAllowed("auth.readers_own_only")
     found = app.find(ReadLog, read_log_id(doctor_id))
     return list(found.readings) if found else []
+
+
+@dataclass(frozen=True, slots=True)
+class Assessor:
+    doctor_id: UUID
+    name: str
+    capacity: Capacity
+    department_id: UUID
+
+
+def assessors_for(app: Logbog, actor: Actor, programme_id: UUID) -> list[Assessor]:
+    """Whom the trainee may ask today to assess a competency: the UAO/tutor and the supervisors
+    with access to them at the department where they are employed today (R2, R4). Empty when
+    they are employed nowhere today. For whoever may read the programme."""
+    programme = read_programme(app, actor, programme_id)
+    today = app.today()
+    employment = programme.employment_on(today)
+    if employment is None:
+        return []
+    roster = app.find(DepartmentAccess, department_access_id(employment.department_id), shared=True)
+    if roster is None:
+        return []
+    found = []
+    for doctor_id, capacity in roster.assessors(programme.doctor_id, today):
+        if doctor_id == programme.doctor_id:
+            continue  # nobody assesses themselves
+        doctor = app.find(Doctor, doctor_id, shared=True)
+        found.append(
+            Assessor(doctor_id, doctor.name if doctor else "", capacity, employment.department_id)
+        )
+    return found
+
+
+def names(app: Logbog, doctor_ids: list[UUID]) -> dict[UUID, str]:
+    """The names of doctors, for showing who did what (unknown ids are left out)."""
+    found = {}
+    for doctor_id in dict.fromkeys(doctor_ids):
+        doctor = app.find(Doctor, doctor_id, shared=True)
+        if doctor is not None:
+            found[doctor_id] = doctor.name
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Offers:
+    """What `actor` may do in a programme's logbook today, asked of the policy, so that a page
+    offers only that (a forced request is still decided by the policy when it is run)."""
+
+    request_assessment: bool  # the trainee, in their own logbook (R3)
+    approve: bool  # R4, for an assessment today at the trainee's department today
+    decline: frozenset[UUID]  # open requests the actor may decline
+    submit: bool  # the trainee may send documentation (readiness decides the rest)
+
+
+def logbook_offers(app: Logbog, actor: Actor, programme: Programme) -> Offers:
+    today = app.today()
+    doctor = app.find(Doctor, programme.doctor_id, shared=True)
+    own = Target(
+        trainee_id=programme.doctor_id,
+        trainee_access_from=doctor.access_from if doctor is not None else None,
+    )
+    own_logbook = isinstance(decide(actor, Action.REQUEST_ASSESSMENT, own, today), Allowed)
+    employment = programme.employment_on(today)
+    approve = False
+    if employment is not None and actor.doctor_id != programme.doctor_id:
+        rosters = _rosters(app, [employment.department_id])
+        approve = isinstance(
+            decide(
+                actor,
+                Action.APPROVE_COMPETENCY,
+                Target(rosters=rosters, trainee_id=programme.doctor_id),
+                today,
+            ),
+            Allowed,
+        )
+    decline = frozenset(
+        r.request_id
+        for r in programme.requests.values()
+        if r.status is RequestStatus.OPEN
+        and isinstance(
+            decide(
+                actor,
+                Action.DECLINE_ASSESSMENT,
+                Target(addressed_to=r.supervisor_id, rosters=_rosters(app, [r.department_id])),
+                today,
+            ),
+            Allowed,
+        )
+    )
+    submit = isinstance(decide(actor, Action.SUBMIT_DOCUMENTATION, own, today), Allowed)
+    return Offers(own_logbook, approve, decline, submit)

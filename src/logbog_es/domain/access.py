@@ -277,6 +277,35 @@ class DepartmentAccess(LogbogAggregate):
         grants.sort(key=lambda g: (g.main_supervisor_for != trainee_id, not g.delegated))
         return grants[0] if grants else None
 
+    def may_assess(self, doctor_id: UUID, trainee_id: UUID, day: date) -> bool:
+        """Whether a trainee may ask `doctor_id` to assess them here on `day`: the UAO/tutor,
+        or a supervisor whose access covers the trainee (R2, R4)."""
+        return (
+            self.uao_on(doctor_id, day) is not None
+            or self.supervisor_grant(doctor_id, trainee_id, day) is not None
+        )
+
+    def assessors(self, trainee_id: UUID, day: date) -> list[tuple[UUID, Capacity]]:
+        """Everyone the trainee may ask to assess them here on `day`, each once, with the
+        capacity they hold for the trainee: the UAO/tutor first, then the main supervisor,
+        then the others in the order they were given access."""
+        found: dict[UUID, Capacity] = {}
+        for appointment in self.appointments:
+            if appointment.valid_on(day):
+                found.setdefault(appointment.doctor_id, appointment.capacity)
+        for grant in self.grants:
+            if grant.valid_on(day) and grant.covers(trainee_id):
+                capacity = (
+                    Capacity.MAIN_SUPERVISOR
+                    if grant.main_supervisor_for == trainee_id
+                    else Capacity.SUPERVISOR
+                )
+                if found.get(grant.supervisor_id) is Capacity.SUPERVISOR:
+                    found[grant.supervisor_id] = capacity
+                found.setdefault(grant.supervisor_id, capacity)
+        order = {Capacity.UAO: 0, Capacity.TUTOR: 0, Capacity.MAIN_SUPERVISOR: 1}
+        return sorted(found.items(), key=lambda item: order.get(item[1], 2))
+
     def main_supervisor(self, trainee_id: UUID, day: date) -> SupervisorGrant | None:
         return next(
             (g for g in self.grants if g.main_supervisor_for == trainee_id and g.valid_on(day)),

@@ -347,6 +347,11 @@ MESSAGES: dict[str, str] = {
         "supervisor access at {department} revoked from {revoked_from}"
     ),
     "history.unknown": "{type}",
+    "history.delegation": " (delegated by {name})",
+    "history.as_main_supervisor": ", as main supervisor",
+    "history.with_approval_right": ", with the right to approve",
+    "history.the_doctor": "the doctor",
+    "history.not_known": "not known",
     "history.period_reversed": (
         "the period starts {start} but ends {end}, before it starts; give from on or before to"
     ),

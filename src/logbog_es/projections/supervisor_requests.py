@@ -74,3 +74,11 @@ def pending_for(
         "ORDER BY r.requested_position LIMIT ?",
         (supervisor_id, after_position, limit),
     )
+
+
+def count_for(store: ReadStore, supervisor_id: str) -> int:
+    """How many requests wait for one supervisor (the count beside the inbox)."""
+    rows = store.fetchall(
+        "SELECT COUNT(*) AS n FROM supervisor_requests WHERE supervisor_id = ?", (supervisor_id,)
+    )
+    return int(rows[0]["n"]) if rows else 0

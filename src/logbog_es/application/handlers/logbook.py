@@ -34,11 +34,7 @@ def request_assessment(cmd: RequestAssessment, ctx: Context) -> Decided:
     if employment is None:
         raise Conflict("access.not_employed_today")
     access = roster(ctx, employment.department_id, shared=True)
-    can_assess = access is not None and (
-        access.uao_on(cmd.supervisor_id, ctx.today) is not None
-        or access.supervisor_grant(cmd.supervisor_id, prog.doctor_id, ctx.today) is not None
-    )
-    if not can_assess:
+    if access is None or not access.may_assess(cmd.supervisor_id, prog.doctor_id, ctx.today):
         department = load_department(ctx, employment.department_id)
         raise InvalidInput(
             "access.supervisor_no_access", field="supervisor_id", department=department.name

@@ -1,0 +1,71 @@
+"""What every edge of the service (the HTTP API, the web pages) does around the application.
+
+- `run_command`: run a command once as an actor, count it in the metrics and wake the
+  in-process projection runner, so that a page or a `?after=` query soon sees its effect;
+- `wait_for_read_model`: read your writes, waiting (bounded) for the read models to reach a
+  position, or `ReadModelBehind` when they do not in time.
+
+Both edges are clients of the application exactly alike: they parse and authenticate, then
+hand the command model to the application here.
+"""
+
+from __future__ import annotations
+
+import time
+
+from logbog_es import metrics
+from logbog_es.application.app import CommandResult
+from logbog_es.bootstrap import Container
+from logbog_es.commands import Command
+from logbog_es.domain.errors import InvalidInput, LogbogError
+from logbog_es.domain.policy import Actor
+
+
+class ReadModelBehind(Exception):
+    """The read models did not reach the position asked for within the wait."""
+
+    def __init__(self, position: int, retry_after: int = 1) -> None:
+        super().__init__(f"the read model has not yet reached position {position}")
+        self.position = position
+        self.retry_after = retry_after
+
+
+def run_command(
+    container: Container,
+    command: Command,
+    actor: Actor,
+    *,
+    command_id: str | None,
+    expected_version: int | None = None,
+) -> CommandResult:
+    """Execute `command` as `actor` (idempotent under `command_id`), with metrics."""
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        result = container.app.execute(
+            command, actor, command_id=command_id, expected_version=expected_version
+        )
+        outcome = "replayed" if result.replayed else "accepted"
+    except LogbogError as error:
+        outcome = f"refused_{error.status}"
+        raise
+    finally:
+        metrics.COMMANDS.labels(command.NAME, outcome).inc()
+        metrics.COMMAND_SECONDS.labels(command.NAME).observe(time.perf_counter() - started)
+    container.runner.wake()
+    return result
+
+
+def wait_for_read_model(container: Container, after: int | None, names: list[str]) -> None:
+    """Read your writes: wait (bounded) until the read models `names` have reached `after`.
+
+    A position beyond the log's end is invalid input; not reaching it in time is
+    `ReadModelBehind` (the API answers 503 with Retry-After)."""
+    if after is None or after <= 0:
+        return
+    head = container.app.position()
+    if after > head:
+        raise InvalidInput("read.after_beyond_head", field="after", after=after, head=head)
+    timeout = container.settings.read_wait_seconds
+    if not container.runner.wait_for(after, timeout, names):
+        raise ReadModelBehind(after, retry_after=1)

@@ -1,0 +1,101 @@
+"""Mounting the web app on the service's FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx2
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from logbog_es.bootstrap import Container
+from logbog_es.web import auth, evaluations, history, logbook, supervisor
+from logbog_es.web.core import LoginRequired, Web
+from logbog_es.web.oidc import OidcClient
+
+STATIC = Path(__file__).parent / "static"
+#: Where the API lives: a browser's 404 there stays problem+json.
+API_PREFIXES = (
+    "/commands",
+    "/me",
+    "/supervisors",
+    "/specialties",
+    "/curricula",
+    "/departments",
+    "/doctors",
+    "/programmes",
+    "/regions",
+    "/submissions",
+    "/evaluations",
+    "/docs",
+    "/openapi.json",
+    "/redoc",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
+#: Pages load scripts and styles only from this site; no inline script, no framing.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def is_api(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in API_PREFIXES)
+
+
+def install(
+    app: FastAPI, container: Container, *, oidc_transport: httpx2.BaseTransport | None = None
+) -> Web:
+    """Add the web pages, their static files and their error pages to `app`."""
+    web = Web(container)
+    settings = container.settings
+    oidc = OidcClient(settings, oidc_transport) if settings.oidc_issuer else None
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(auth.router(web, oidc))
+    app.include_router(logbook.router(web))
+    app.include_router(evaluations.router(web))
+    app.include_router(history.router(web))
+    app.include_router(supervisor.router(web))
+
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, _error: LoginRequired) -> Response:
+        target = "/log-ind?next=" + quote(request.url.path, safe="/")
+        if request.headers.get("hx-request"):
+            return Response(status_code=200, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    api_not_found = app.exception_handlers.get(StarletteHTTPException)
+
+    async def not_found(request: Request, error: Exception) -> Response:
+        """A page that does not exist is a page, for a browser; the API answers as before."""
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code == 404 and not is_api(request.url.path):
+            return web.not_found(request)
+        assert api_not_found is not None
+        result = api_not_found(request, error)
+        if isinstance(result, Awaitable):
+            return await result
+        return result
+
+    app.add_exception_handler(StarletteHTTPException, not_found)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not is_api(request.url.path):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return web

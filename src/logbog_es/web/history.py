@@ -1,0 +1,64 @@
+"""The trainee's own history: every event that concerns them, in words, in their language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from logbog_es.application import queries
+from logbog_es.domain.errors import LogbogError
+from logbog_es.web import i18n
+from logbog_es.web.core import Web
+
+
+def router(web: Web) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+    app = web.container.app
+
+    @routes.get("/historik")
+    def my_history(request: Request, fra: str = "", til: str = "") -> Response:
+        page, user = web.require(request)
+        if user.actor.doctor_id is None:
+            return web.render(page, "home.html")
+        try:
+            period = (_day(fra), _day(til))
+        except ValueError:
+            return web.render(
+                page,
+                "history.html",
+                422,
+                entries=[],
+                period_error=i18n.gettext("history.period_invalid"),
+                fra=fra,
+                til=til,
+            )
+        try:
+            found = queries.read_history(
+                app,
+                user.actor,
+                user.actor.doctor_id,
+                period=period,
+                messages=i18n.current().messages(),
+            )
+        except LogbogError as error:
+            if error.field in ("from", "to"):
+                return web.render(
+                    page,
+                    "history.html",
+                    error.status,
+                    entries=[],
+                    period_error=i18n.current().error(error),
+                    fra=fra,
+                    til=til,
+                )
+            return web.error_page(page, error)
+        entries = list(reversed(found.entries))  # newest first, as people read a story
+        return web.render(page, "history.html", entries=entries, fra=fra, til=til)
+
+    return routes
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
