@@ -22,7 +22,8 @@ def programme_of(server: Server, authorisation_id: str) -> Programme:
 
 def requests_for(server: Server, authorisation_id: str, code: str) -> int:
     return sum(
-        1 for r in programme_of(server, authorisation_id).requests.values()
+        1
+        for r in programme_of(server, authorisation_id).requests.values()
         if r.competency_code == code
     )
 
