@@ -89,6 +89,7 @@ def serve(
         container.runner.catch_up()
     base = f"http://{host}:{port}"
     print(f"\nLogbog is serving at {base} ({workers} worker{'s' if workers > 1 else ''})")
+    print(f"  web app: {base}/")
     print(f"  API documentation: {base}/docs   (click 'Authorize' and paste a token)")
     storage = settings.storage
     where = storage.sqlite_events if storage.kind == "sqlite" else "PostgreSQL"
@@ -104,7 +105,8 @@ def serve(
         )
         for user in demo_users():
             print(f"  {user.label}:\n    {issuer.issue(user.subject)}")
-        print("\nA token for any subject: .venv/bin/logbog token --sub SUBJECT")
+        print(f"\nIn the web app, log in as any of them at {base}/log-ind (development only).")
+        print("A token for any subject: .venv/bin/logbog token --sub SUBJECT")
         print(f"Try: curl -H 'Authorization: Bearer <token>' {base}/me\n")
     if workers == 1:
         uvicorn.run(

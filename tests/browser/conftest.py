@@ -100,8 +100,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     container.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module: Playwright's synchronous API keeps an event loop running
+    in this thread while it is open, which later tests that start their own (asyncio.run)
+    must not find."""
     executable = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
@@ -136,7 +139,13 @@ def login(page: Any, name: str) -> None:
     """Pick a demo user on the development login page, as a person would."""
     page.goto("/log-ind")
     page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_url(lambda url: "/log-ind" not in url)
+    logged_in(page)
+
+
+def logged_in(page: Any) -> None:
+    """Wait until a page of a logged-in user shows (htmx swaps pages in place: there is no
+    load event to wait for)."""
+    page.get_by_role("button", name="Log ud").wait_for()
     page.wait_for_load_state("networkidle")
 
 

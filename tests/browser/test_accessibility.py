@@ -9,7 +9,7 @@ import pytest
 
 from logbog_es.demo import AUDITOR, SECRETARIATS
 from logbog_es.domain.doctor import doctor_id
-from tests.browser.conftest import WIDTHS, Server, login, screenshot
+from tests.browser.conftest import WIDTHS, Server, logged_in, login, screenshot
 from tests.browser.test_journeys import programme_of
 
 
@@ -57,19 +57,19 @@ STAFF = {"secretariat": SECRETARIATS["nord"], "auditor": AUDITOR}
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page(server: Server, new_page: Any, width: int) -> None:
     problems: dict[str, list[str]] = {}
-    logged_in: dict[str | None, Any] = {}
+    by_user: dict[str | None, Any] = {}
     for name, who, path in pages(server):
-        if who not in logged_in:
+        if who not in by_user:
             page = new_page(width)
             if who in STAFF:
                 page.goto("/log-ind")
                 page.get_by_label("Eller log ind som et andet subject").fill(STAFF[who])
                 page.get_by_role("button", name="Log ind", exact=True).click()
-                page.wait_for_url(lambda url: "/log-ind" not in url)
+                logged_in(page)
             elif who is not None:
                 login(page, who)
-            logged_in[who] = page
-        page = logged_in[who]
+            by_user[who] = page
+        page = by_user[who]
         page.goto(path)
         page.wait_for_load_state("networkidle")
         screenshot(page, name)

@@ -189,6 +189,32 @@ class TestIdempotencyAndRefusals:
         assert again.position == before  # the receipt was the last event written
         assert [e.position for e in again.events] == sorted(e.position for e in again.events)
 
+    def test_twin_saved_meanwhile_returns_the_first_result(
+        self, container: Container, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A double click: the twin with the same key is saved after this one looked for its
+        receipt, and the state it left refuses this one (the department exists). The retry gets
+        the first result, not the refusal."""
+        command = RegisterDepartment.model_validate(
+            {"code": "D8", "name": "Afd", "kind": "hospital", "region": "nord"}
+        )
+        first = world.run(command, world.sek["nord"], command_id="twin")
+        before = container.app.position()
+        app = container.app
+        looked_up = app._receipt
+        calls: list[str] = []
+
+        def not_yet_the_first_time(key: str, *args: object) -> object:
+            calls.append(key)
+            return None if len(calls) == 1 else looked_up(key, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app, "_receipt", not_yet_the_first_time)
+        again = world.run(command, world.sek["nord"], command_id="twin")
+        assert again.replayed
+        assert [e.stream_id for e in again.events] == [e.stream_id for e in first.events]
+        assert container.app.position() == before
+        assert len(calls) == 2
+
     def test_same_key_other_payload_is_refused(self, container: Container, world: World) -> None:
         """Reusing a key for a different command writes nothing and says so."""
         world.run(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from logbog_es.domain.programme import Programme
 from tests.helpers import Ward
 from tests.web.conftest import Site, forms, text_of
@@ -273,10 +276,22 @@ class TestHistoryPage:
     """The trainee's own history, in Danish, newest first."""
 
     def test_history_in_words(self, site: Site, ward: Ward) -> None:
+        """Codes and dates read as words in the reader's language (the API keeps them)."""
+        site.login(ward.main)
+        approve = site.form(_competency_page(ward), "/godkend")
+        assert site.submit(approve, method="mini_cex", assessed_on="2026-06-10").status_code == 303
         site.login(ward.trainee)
         words = text_of(site.get("/historik").text)
         assert "Trine Trainee blev registreret som læge" in words
         assert "som sekretariat" in words
+        assert (
+            "kompetencen K1 godkendt af Mette Main som hovedvejleder, metode: Mini-CEX, "
+            "vurderet 10. juni 2026"
+        ) in words
+        site.client.get("/sprog/en")
+        english = text_of(site.get("/historik").text)
+        assert "main supervisor" in english
+        assert "June 10, 2026" in english
 
     def test_bad_period_is_explained(self, site: Site, ward: Ward) -> None:
         site.login(ward.trainee)
@@ -297,3 +312,108 @@ def test_form_helper_reads_selected_options() -> None:
     )
     (form,) = forms(html)
     assert form.fields == {"a": "1", "s": "q", "r": "2"}
+
+
+class TestEvaluations:
+    """The trainee evaluates an employment's site in its last month: every question 1-6 or
+    not relevant; a missing answer is named beside its question."""
+
+    def test_answer_the_questionnaire(self, site: Site, ward: Ward) -> None:
+        from logbog_es.domain.questionnaire import CURRENT
+
+        site.clock.today = date(2026, 12, 10)
+        site.login(ward.trainee)
+        listed = site.get("/evalueringer")
+        assert "Evaluér Afdeling D1" in text_of(listed.text)
+        employment = site.container.app.repository.get(ward.programme).employments[0]
+        path = f"/evalueringer/{employment.employment_id}"
+        form = site.form(path, path)
+        answers = {f"answers.{q.code}": "5" for q in CURRENT.questions}
+        first = CURRENT.questions[0].code
+        missing = {k: v for k, v in answers.items() if k != f"answers.{first}"}
+        before = site.position()
+        refused = site.submit(form, **missing)
+        assert refused.status_code == 422
+        assert f'aria-describedby="error-{first}"' in refused.text
+        assert site.position() == before
+        answers[f"answers.{CURRENT.questions[1].code}"] = "na"
+        done = site.submit(form, **answers, comment="Travle vagter, god vejledning.")
+        assert done.status_code == 303
+        assert "ok=evaluated" in done.headers["location"]
+        assert "Evalueret. Tak." in site.get("/evalueringer").text
+
+    def test_not_due_is_not_found(self, site: Site, ward: Ward) -> None:
+        """Before the employment's last month there is nothing to answer."""
+        site.login(ward.trainee)
+        employment = site.container.app.repository.get(ward.programme).employments[0]
+        page = site.get(f"/evalueringer/{employment.employment_id}")
+        assert page.status_code == 404
+
+
+class TestTraineeWhoSupervises:
+    """A supervisor who is also a trainee (common) sees both their logbook and their inbox."""
+
+    def test_both_in_the_navigation(self, site: Site, ward: Ward) -> None:
+        world = site.world
+        both = world.doctor("DB001", "Dorte Begge")
+        own = world.programme(both, date(2026, 1, 1))
+        world.employ(own, ward.other_department, date(2026, 1, 1), date(2026, 12, 31))
+        world.grant(ward.department, ward.uao, both, start=date(2026, 1, 1), delegated=True)
+        site.login(both)
+        page = site.client.get("/", follow_redirects=False)
+        assert page.status_code == 303
+        assert page.headers["location"] == "/logbog"
+        logbook = site.client.get("/logbog", follow_redirects=True)
+        assert "Logbog for Dorte Begge" in logbook.text
+        assert 'href="/indbakke"' in logbook.text
+        assert 'href="/uddannelseslaeger"' in logbook.text
+        assert "Trine Trainee" in site.get("/uddannelseslaeger").text
+
+
+class TestFailuresArePages:
+    """A database outage or an unexpected error on a page answers a page in words (with the
+    API's status and Retry-After), never a trace or problem+json."""
+
+    def test_database_unavailable(self, site: Site, ward: Ward, monkeypatch: Any) -> None:
+        import sqlite3
+
+        from logbog_es.projections import supervisor_requests
+
+        site.login(ward.trainee)
+
+        def down(*_args: Any, **_kwargs: Any) -> int:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(supervisor_requests, "count_for", down)
+        page = site.get(f"/logbog/{ward.programme}")
+        assert page.status_code == 503
+        assert page.headers["content-type"].startswith("text/html")
+        assert page.headers["Retry-After"] == "2"
+        assert "Intet er registreret" in page.text
+        api = site.get("/healthz")
+        assert api.headers["content-type"].startswith("application/json")
+
+    def test_unexpected_error(self, site: Site, ward: Ward, monkeypatch: Any) -> None:
+        from fastapi.testclient import TestClient
+
+        from logbog_es.projections import supervisor_requests
+
+        site.login(ward.trainee)
+
+        def broken(*_args: Any, **_kwargs: Any) -> int:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(supervisor_requests, "count_for", broken)
+        client = TestClient(site.client.app, raise_server_exceptions=False)
+        client.cookies = site.client.cookies
+        page = client.get(f"/logbog/{ward.programme}")
+        assert page.status_code == 500
+        assert "uventet fejl" in page.text
+        assert "a bug" not in page.text
+        assert "Traceback" not in page.text
+
+    def test_bad_query_value(self, site: Site, ward: Ward) -> None:
+        site.login(ward.main)
+        page = site.get("/indbakke?efter=abc")
+        assert page.status_code == 422
+        assert "Adressen er ikke gyldig" in page.text

@@ -249,7 +249,16 @@ class Logbog(Application[UUID]):
         handler = self._handlers[type(command)]
         for _attempt in range(MAX_ATTEMPTS):
             context = Context(self, actor, key, self.today())
-            decided = handler(command, context)
+            try:
+                decided = handler(command, context)
+            except LogbogError:
+                # A twin sent with the same key (a double click) may have been saved since the
+                # receipt was looked up, and the state it left refuses this one: the retry gets
+                # the first result, not the refusal.
+                previous = self._receipt(key, command, digest)
+                if previous is not None:
+                    return previous
+                raise
             self._check_expected_version(decided, expected_version)
             pending = [e for agg in decided.aggregates for e in agg.pending_events]
             recorded = tuple(

@@ -14,7 +14,7 @@ Two ways to look back, never to be confused:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -126,8 +126,23 @@ class _Context:
 _DOCTOR_FIELDS = ("supervisor", "doctor", "approver")
 
 
-def _words(event: Any, ctx: _Context, department: UUID | None, messages: Mapping[str, str]) -> str:
-    """The event in words, from the message templates of the reader's language."""
+#: Shows a value of an event in a reader's words: (name of the value, the value) -> text.
+Present = Callable[[str, Any], Any]
+
+
+def _as_stored(_name: str, value: Any) -> Any:
+    return value
+
+
+def _words(
+    event: Any,
+    ctx: _Context,
+    department: UUID | None,
+    messages: Mapping[str, str],
+    present: Present = _as_stored,
+) -> str:
+    """The event in words, from the message templates of the reader's language; `present`
+    shows codes and dates as the reader writes them (the API keeps them as stored)."""
 
     def say(code: str, **params: Any) -> str:
         return messages.get(code, MESSAGES[code]).format(**params)
@@ -175,7 +190,7 @@ def _words(event: Any, ctx: _Context, department: UUID | None, messages: Mapping
         )
         params["delegated"] = say("history.with_approval_right") if fields.get("delegated") else ""
     try:
-        return template.format_map(params)
+        return template.format_map({k: present(k, v) for k, v in params.items()})
     except (KeyError, IndexError):
         return say("history.unknown", type=topic)
 
@@ -253,6 +268,7 @@ def history(
     as_of_position: int | None = None,
     effective_on: date | None = None,
     messages: Mapping[str, str] = MESSAGES,
+    present: Present = _as_stored,
 ) -> History:
     """The doctor's history; `messages` are the templates of the reader's language."""
     if sum(v is not None for v in (as_of, as_of_position, effective_on)) > 1:
@@ -309,7 +325,7 @@ def history(
                 actor_id=event.actor_id,
                 actor_name=ctx.name(event.actor_id),
                 capacity=event.actor_capacity,
-                text=_words(event, ctx, departments.get(stream_id), messages),
+                text=_words(event, ctx, departments.get(stream_id), messages, present),
             )
         )
     return History(doctor_id, tuple(entries), logbook, decoded[-1][0] if decoded else 0)

@@ -14,7 +14,7 @@ from uuid import UUID
 from logbog_es.application import chain
 from logbog_es.application.app import Logbog
 from logbog_es.application.dossier import introduction_of, regenerate, regenerate_supplement
-from logbog_es.application.history import History, history
+from logbog_es.application.history import History, Present, history
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department
@@ -293,6 +293,7 @@ def read_history(
     as_of_position: int | None = None,
     effective_on: date | None = None,
     messages: Mapping[str, str] = MESSAGES,
+    present: Present | None = None,
 ) -> History:
     """The doctor's history for whoever may read it; a read by someone else is recorded."""
     doctor = app.load(Doctor, doctor_id, message="doctor.unknown", doctor_id=doctor_id)
@@ -313,6 +314,7 @@ def read_history(
         as_of_position=as_of_position,
         effective_on=effective_on,
         messages=messages,
+        **({"present": present} if present is not None else {}),
     )
     if actor.doctor_id != doctor_id:
         app.record_read(doctor_id, actor, capacity, "history")

@@ -224,9 +224,15 @@ class DepartmentAccess(LogbogAggregate):
         if trainee_ids is not None and supervisor_id in trainee_ids:
             raise InvalidInput("access.self_supervision", field="trainee_ids")
         if main_supervisor_for is not None:
-            current = self.main_supervisor(main_supervisor_for, start)
-            if current is not None and current.supervisor_id != supervisor_id:
-                raise Conflict("access.main_supervisor_exists", start=current.start)
+            # One main supervisor at a time: no other's main-supervisor grant may overlap the
+            # new one (which lasts until revoked), also one that starts later.
+            for current in self.grants:
+                if (
+                    current.main_supervisor_for == main_supervisor_for
+                    and current.supervisor_id != supervisor_id
+                    and (current.until is None or current.until > start)
+                ):
+                    raise Conflict("access.main_supervisor_exists", start=current.start)
         self._record(
             self.SupervisorAccessGranted,
             meta.effective(start),

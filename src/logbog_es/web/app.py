@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx2
@@ -13,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logbog_es.bootstrap import Container
+from logbog_es.domain.errors import LogbogError
 from logbog_es.web import auth, evaluations, history, logbook, supervisor
 from logbog_es.web.core import LoginRequired, Web
 from logbog_es.web.oidc import OidcClient
@@ -43,6 +45,27 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+
+
+def _as_page(web: Web, api_handler: Any) -> Any:
+    """The API's handler for an error, answering a page instead on the web's paths: the same
+    status and headers (Retry-After), in words, never a trace or a bare code."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        answer = api_handler(request, error)
+        if isinstance(answer, Awaitable):
+            answer = await answer
+        if is_api(request.url.path):
+            return answer  # type: ignore[no-any-return]
+        page = web.plain_page(request)
+        if isinstance(error, LogbogError):
+            return web.error_page(page, error)
+        response = web.status_page(page, answer.status_code)
+        if "retry-after" in answer.headers:
+            response.headers["Retry-After"] = answer.headers["retry-after"]
+        return response
+
+    return handle
 
 
 def is_api(path: str) -> bool:
@@ -85,6 +108,9 @@ def install(
         return result
 
     app.add_exception_handler(StarletteHTTPException, not_found)
+    for error_class, handler in list(app.exception_handlers.items()):
+        if error_class not in (LoginRequired, StarletteHTTPException):
+            app.add_exception_handler(error_class, _as_page(web, handler))
 
     @app.middleware("http")
     async def security_headers(

@@ -165,6 +165,12 @@ class Web:
             notice if notice in NOTICES else None,
         )
 
+    def plain_page(self, request: Request) -> Page:
+        """A page that reads nothing (an error page while the database may be down)."""
+        language = self.language(request)
+        i18n.use(language)
+        return Page(request, None, None, language)
+
     # -- rendering -------------------------------------------------------------------------
 
     def render(
@@ -191,6 +197,18 @@ class Web:
     def error_page(self, page: Page, error: LogbogError) -> HTMLResponse:
         """A refusal (not allowed, not found, conflict) in words, with the status it has."""
         return self.render(page, "error.html", error.status, message=i18n.current().error(error))
+
+    def status_page(self, page: Page, status: int) -> HTMLResponse:
+        """An error the user did not cause by a rule of the domain: its status in words."""
+        if status == 422:
+            message = i18n.gettext("error.bad_address")
+        elif status == 503:
+            message = i18n.gettext("error.unavailable")
+        elif status >= 500:
+            message = i18n.gettext("error.unexpected")
+        else:
+            message = i18n.gettext("error.page_not_found")
+        return self.render(page, "error.html", status, message=message)
 
     def csrf_refused(self, page: Page) -> HTMLResponse:
         """A form without its session's CSRF token (or from another site) writes nothing."""

@@ -41,6 +41,7 @@ def router(web: Web) -> APIRouter:
                 user.actor.doctor_id,
                 period=period,
                 messages=i18n.current().messages(),
+                present=_present,
             )
         except LogbogError as error:
             if error.field in ("from", "to"):
@@ -58,6 +59,28 @@ def router(web: Web) -> APIRouter:
         return web.render(page, "history.html", entries=entries, fra=fra, til=til)
 
     return routes
+
+
+#: Values of events that are codes of a vocabulary, shown by their words (the first that has
+#: a text: `kind` is an absence's or a submission's).
+_LABELS = {
+    "capacity": ("capacity.",),
+    "method": ("method.",),
+    "stage": ("stage.",),
+    "kind": ("absence.", "kind."),
+}
+
+
+def _present(name: str, value: object) -> object:
+    """An event's value as the reader writes it: dates in words, codes by their names."""
+    translator = i18n.current()
+    if isinstance(value, date):
+        return translator.date(value)
+    if isinstance(value, str) and name in _LABELS:
+        for prefix in _LABELS[name]:
+            if prefix + value in translator.web:
+                return translator.text(prefix + value)
+    return value
 
 
 def _day(value: str) -> date | None:
