@@ -88,7 +88,10 @@ class Settings(BaseSettings):
         default=5.0, description="How long a query with ?after= waits for its read model."
     )
     web_session_hours: float = Field(
-        default=12.0, gt=0, le=24 * 7, description="How long a web login lasts (a long shift)."
+        default=12.0, gt=0, le=24 * 7, description="How long a web login lasts at most."
+    )
+    web_idle_minutes: float = Field(
+        default=60.0, gt=0, description="A web login unused this long ends (a shared ward PC)."
     )
     oidc_issuer: str | None = Field(
         default=None,
@@ -104,6 +107,10 @@ class Settings(BaseSettings):
         description="Our callback URL as registered at the IdP: https://HOST/log-ind/oidc/svar.",
     )
     oidc_scopes: str = Field(default="openid", description="Scopes asked for at login.")
+    oidc_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256", "EdDSA"],
+        description="Algorithms accepted for the provider's ID tokens (asymmetric only).",
+    )
     oidc_subject_claim: str = Field(
         default="sub",
         description="The ID token claim that carries the subject the API's tokens carry.",
@@ -111,10 +118,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Self:
-        bad = sorted(set(self.jwt_algorithms) - ALLOWED_JWT_ALGORITHMS)
+        asked = set(self.jwt_algorithms) | set(self.oidc_algorithms)
+        bad = sorted(asked - ALLOWED_JWT_ALGORITHMS)
         if bad:
             raise ValueError(
-                f"LOGBOG_JWT_ALGORITHMS may only name {sorted(ALLOWED_JWT_ALGORITHMS)}; "
+                "LOGBOG_JWT_ALGORITHMS and LOGBOG_OIDC_ALGORITHMS may only name "
+                f"{sorted(ALLOWED_JWT_ALGORITHMS)}; "
                 f"not {bad} (never 'none' or a shared-secret HS* algorithm)"
             )
         if self.env is Environment.PRODUCTION:
@@ -148,8 +157,13 @@ class Settings(BaseSettings):
 
     @property
     def development(self) -> bool:
-        """Development conveniences (demo login, cookies without Secure) are on."""
+        """Development conveniences (cookies without Secure, the demo login) are on."""
         return self.env is Environment.DEVELOPMENT
+
+    @property
+    def demo_login(self) -> bool:
+        """The web's demo user picker: in development, and never beside a real login."""
+        return self.development and not self.oidc_issuer
 
     @property
     def signing_key_file(self) -> Path:

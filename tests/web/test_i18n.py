@@ -34,7 +34,7 @@ DYNAMIC: dict[str, list[str]] = {
     "course_kind.": [k.value for k in CourseKind],
     "kind.": [k.value for k in SubmissionKind],
     "request_status.": [s.value for s in RequestStatus],
-    "competency_status.": ["approved", "requested", "open"],
+    "competency_status.": ["approved", "credited", "requested", "open"],
     "notice.": sorted(NOTICES),
     "tab.": ["competencies", "courses", "time", "readiness"],
     "missing.": [

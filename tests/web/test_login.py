@@ -42,6 +42,7 @@ class FakeIdp:
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     audience: str = CLIENT_ID
     nonce_override: str | None = None
+    jwks_status: int = 200
     token_requests: list[dict[str, list[str]]] = field(default_factory=list)
 
     def authorize(self, url: str, subject: str) -> str:
@@ -79,6 +80,8 @@ class FakeIdp:
                 },
             )
         if path == "/jwks":
+            if self.jwks_status != 200:
+                return httpx2.Response(self.jwks_status)
             raw = self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
             x = base64.urlsafe_b64encode(raw).decode().rstrip("=")
             return httpx2.Response(
@@ -263,3 +266,130 @@ def test_session_table_holds_no_tokens(production: Service, idp: FakeIdp) -> Non
     rows = web.container.read_store.fetchall("SELECT token_sha256 FROM web_sessions")
     assert token not in json.dumps(rows)
     assert hashlib.sha256(token.encode()).hexdigest() in {r["token_sha256"] for r in rows}
+
+
+class TestWhenTheProviderFails:
+    """An unreachable or broken identity provider is a page that says so, never a 500."""
+
+    def test_discovery_unreachable(self, tmp_path: Path, clock: Clock) -> None:
+        def down(request: httpx2.Request) -> httpx2.Response:
+            raise httpx2.ConnectError("refused", request=request)
+
+        settings = production_settings(tmp_path)
+        storage = Storage("memory", sqlite_read=tmp_path / "read.sqlite")
+        container = bootstrap(settings, storage=storage, today=clock)
+        app = create_app(container, oidc_transport=httpx2.MockTransport(down))
+        with TestClient(app, base_url="https://testserver") as client:
+            answer = client.get("/log-ind/oidc", follow_redirects=False)
+            assert answer.status_code == 503
+            assert "MitID-login kan ikke nås" in answer.text
+        container.close()
+
+    def test_keys_unreachable(self, production: Service, idp: FakeIdp) -> None:
+        """The provider's keys cannot be read: the login fails in words, nobody is logged in."""
+        idp.jwks_status = 502
+        answer = oidc_login(production, idp, "someone")
+        assert answer.status_code == 400
+        assert "Login kunne ikke gennemføres" in answer.text
+        assert production.client.get("/logbog", follow_redirects=False).status_code == 303
+
+
+class TestWhereTheLoginLeads:
+    """After logging in the browser goes back to the page it was sent from."""
+
+    def test_next_after_oidc(self, production: Service, idp: FakeIdp) -> None:
+        trainee = production.world.doctor("OI004", "Olaf Oidc")
+        start = production.client.get("/historik", follow_redirects=False)
+        assert start.headers["location"] == "/log-ind?next=%2Fhistorik"
+        page = production.client.get(start.headers["location"])
+        link = next(a for a in page.text.split('"') if a.startswith("/log-ind/oidc?next="))
+        begin = production.client.get(link, follow_redirects=False)
+        code = idp.authorize(begin.headers["location"], str(trainee))
+        state = parse_qs(urlsplit(begin.headers["location"]).query)["state"][0]
+        answer = production.client.get(
+            f"/log-ind/oidc/svar?code={code}&state={state}", follow_redirects=False
+        )
+        assert answer.headers["location"] == "/historik"
+
+    def test_next_never_leaves_the_site(self, production: Service, idp: FakeIdp) -> None:
+        begin = production.client.get(
+            "/log-ind/oidc?next=https://evil.example/", follow_redirects=False
+        )
+        code = idp.authorize(begin.headers["location"], "someone")
+        state = parse_qs(urlsplit(begin.headers["location"]).query)["state"][0]
+        answer = production.client.get(
+            f"/log-ind/oidc/svar?code={code}&state={state}", follow_redirects=False
+        )
+        assert answer.headers["location"] == "/"
+
+
+class TestBehindAProxy:
+    """Behind a TLS proxy the service sees http and an internal host; the browser's Origin is
+    compared with the public origin (that of LOGBOG_OIDC_REDIRECT_URL)."""
+
+    def test_public_origin(self, tmp_path: Path, clock: Clock, idp: FakeIdp) -> None:
+        settings = production_settings(tmp_path)
+        storage = Storage("memory", sqlite_read=tmp_path / "read.sqlite")
+        container = bootstrap(settings, storage=storage, today=clock)
+        app = create_app(container, oidc_transport=httpx2.MockTransport(idp.handle))
+        # The proxy terminates TLS: the service sees https only in the cookie's world, so the
+        # client keeps https (the Secure cookie) while the check must not use the Host header.
+        with TestClient(app, base_url="https://internal:8000") as client:
+            service = Service(client, World(container.app))
+            trainee = service.world.doctor("PX001", "Pia Proxy")
+            oidc_login(service, idp, str(trainee))
+            home = client.get("/")
+            csrf = next(f for f in forms(home.text) if f.action == "/log-ud").fields["csrf_token"]
+            refused = client.post(
+                "/log-ud",
+                data={"csrf_token": csrf},
+                headers={"Origin": "https://internal:8000"},
+                follow_redirects=False,
+            )
+            assert refused.status_code == 403  # not the public origin
+            accepted = client.post(
+                "/log-ud",
+                data={"csrf_token": csrf},
+                headers={"Origin": "https://testserver"},
+                follow_redirects=False,
+            )
+            assert accepted.status_code == 303
+            assert (
+                "post_logout_redirect_uri=https%3A%2F%2Ftestserver%2F"
+                in accepted.headers["location"]
+            )
+        container.close()
+
+
+class TestPagesForBrowsers:
+    """What a browser can reach by hand on the web's paths answers a page."""
+
+    def test_wrong_method_and_missing_token(self, production: Service, idp: FakeIdp) -> None:
+        trainee = production.world.doctor("OI005", "Oline Oidc")
+        oidc_login(production, idp, str(trainee))
+        wrong = production.client.get("/log-ud")
+        assert wrong.status_code == 405
+        assert wrong.headers["content-type"].startswith("text/html")
+        refused = production.client.post("/log-ud", data={})
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "Intet er registreret" in refused.text
+
+    def test_no_demo_login_beside_a_real_one(self, tmp_path: Path, clock: Clock) -> None:
+        """In development with an identity provider configured there is no password-less
+        picker: a test or staging server with real users must not offer it."""
+        settings = Settings(
+            var_dir=tmp_path / "var",
+            demo_data=False,
+            log_format="json",
+            oidc_issuer=ISSUER,
+            oidc_client_id=CLIENT_ID,
+            oidc_redirect_url=REDIRECT,
+        )
+        storage = Storage("memory", sqlite_read=tmp_path / "read.sqlite")
+        container = bootstrap(settings, storage=storage, today=clock)
+        with TestClient(create_app(container)) as client:
+            page = client.get("/log-ind")
+            assert "/log-ind/demo" not in page.text
+            assert client.post("/log-ind/demo", data={"subject": "x"}).status_code == 404
+        container.close()

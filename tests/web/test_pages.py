@@ -169,6 +169,41 @@ class TestWhatIsNotAllowed:
         assert "/godkend" not in page.text
         assert "/anmod" not in page.text
 
+    def test_paper_attestation_counts_as_readiness_counts_it(self, site: Site, ward: Ward) -> None:
+        """R10: a verified paper attestation credits the competency on every page, as readiness
+        counts it, and nobody is offered to ask for it or approve it again."""
+        from logbog_es.commands import RegisterPriorAttestation, VerifyPriorAttestation
+
+        app = site.container.app
+        registered = app.execute(
+            RegisterPriorAttestation.model_validate(
+                {
+                    "programme_id": ward.programme,
+                    "kind": "competency",
+                    "code": "K3",
+                    "attested_on": "2025-05-02",
+                    "attested_by": "Overlæge (papir)",
+                    "document_ref": "Scannet side 4",
+                }
+            ),
+            site.world.actor(ward.trainee),
+        )
+        attestation = app.repository.get(ward.programme).prior_attestations
+        (attestation_id,) = attestation
+        app.execute(
+            VerifyPriorAttestation(programme_id=ward.programme, attestation_id=attestation_id),
+            site.world.actor(ward.uao),
+        )
+        assert registered.events
+        site.login(ward.trainee)
+        words = text_of(site.get(f"/logbog/{ward.programme}").text)
+        assert "1 af 3 kompetencer godkendt" in words
+        assert "Godkendt (verificeret papirattestation)" in words
+        page = site.get(_competency_page(ward, "K3"))
+        assert "/anmod" not in page.text
+        site.login(ward.uao)
+        assert "/godkend" not in site.get(_competency_page(ward, "K3")).text
+
     def test_forced_approval_is_refused(self, site: Site, ward: Ward) -> None:
         """The trainee posts an approval by hand with a valid session and CSRF token: the
         policy refuses it (403) and the store is unchanged."""
@@ -187,6 +222,9 @@ class TestWhatIsNotAllowed:
         assert forced.status_code == 403
         assert site.position() == before
         assert "Traceback" not in forced.text
+        summary = text_of(forced.text)
+        assert "Det blev ikke registreret:" in summary  # in words, though no form is offered
+        assert "adgang" in summary  # R4: the approver had no access to the trainee
 
     def test_post_without_csrf_token_writes_nothing(self, site: Site, ward: Ward) -> None:
         """A state-changing request without the session's CSRF token is refused."""

@@ -45,3 +45,23 @@ class TestSessionStore:
         assert found is not None
         assert found.subject is None
         assert found.pending == {"state": "s", "nonce": "n", "verifier": "v"}
+
+    def test_idle_sessions_end(self, container: Container) -> None:
+        """A session unused for longer than the idle time ends (a shared ward PC)."""
+        store = SessionStore(container.read_store, timedelta(hours=1), idle=timedelta(0))
+        session = store.create("doctor-1")
+        assert store.get(session.token) is None
+
+    def test_id_token_is_encrypted_at_rest(self, container: Container) -> None:
+        """With a cipher key the provider's ID token is stored encrypted, and read back."""
+        from eventsourcing.cryptography import AESCipher
+
+        store = SessionStore(
+            container.read_store, timedelta(hours=1), cipher_key=AESCipher.create_key(32)
+        )
+        session = store.create("doctor-1", id_token="header.payload.signature")
+        stored = container.read_store.fetchall("SELECT id_token FROM web_sessions")
+        assert "payload" not in stored[0]["id_token"]
+        found = store.get(session.token)
+        assert found is not None
+        assert found.id_token == "header.payload.signature"

@@ -418,3 +418,9 @@ def logbook_offers(app: Logbog, actor: Actor, programme: Programme) -> Offers:
     )
     submit = isinstance(decide(actor, Action.SUBMIT_DOCUMENTATION, own, today), Allowed)
     return Offers(own_logbook, approve, decline, submit)
+
+
+def department_name(app: Logbog, department_id: UUID) -> str:
+    """A department's name, for showing where ('' for an unknown id)."""
+    found = app.find(Department, department_id, shared=True)
+    return found.name if found else ""

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from logbog_es.bootstrap import Container
 from logbog_es.domain.errors import LogbogError
-from logbog_es.web import auth, evaluations, history, logbook, supervisor
+from logbog_es.web import auth, evaluations, history, logbook, programme, supervisor
 from logbog_es.web.core import LoginRequired, Web
 from logbog_es.web.oidc import OidcClient
 
@@ -83,13 +83,15 @@ def install(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router(web, oidc))
     app.include_router(logbook.router(web))
+    app.include_router(programme.router(web))
     app.include_router(evaluations.router(web))
     app.include_router(history.router(web))
     app.include_router(supervisor.router(web))
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _error: LoginRequired) -> Response:
-        target = "/log-ind?next=" + quote(request.url.path, safe="/")
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/log-ind?next=" + quote(path, safe="")
         if request.headers.get("hx-request"):
             return Response(status_code=200, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
@@ -99,8 +101,8 @@ def install(
     async def not_found(request: Request, error: Exception) -> Response:
         """A page that does not exist is a page, for a browser; the API answers as before."""
         assert isinstance(error, StarletteHTTPException)
-        if error.status_code == 404 and not is_api(request.url.path):
-            return web.not_found(request)
+        if not is_api(request.url.path):
+            return web.status_page(web.plain_page(request), error.status_code)
         assert api_not_found is not None
         result = api_not_found(request, error)
         if isinstance(result, Awaitable):

@@ -50,23 +50,30 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
     settings = web.container.settings
 
     def set_session_cookie(response: Response, token: str) -> None:
+        """A browser-session cookie (no Max-Age: closing the browser forgets it); the server
+        ends the session after its lifetime or idle time in any case."""
         response.set_cookie(
             web.session_cookie,
             token,
-            max_age=int(settings.web_session_hours * 3600),
             httponly=True,
             secure=web.secure,
             samesite="lax",
             path="/",
         )
 
+    def end_session(request: Request) -> None:
+        old = web.session(request)
+        if old is not None:
+            web.sessions.delete(old.token)
+
     def login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
         page = web.page(request)
+        after = local_path(request.query_params.get("next"))
         if page.user is not None and error is None:
-            return redirect("/")
+            return redirect(after)
         demo = []
         login_csrf = ""
-        if settings.development:
+        if settings.demo_login:
             app = web.container.app
             for user in demo_users():
                 actor = app.resolve_actor(user.subject)
@@ -86,10 +93,11 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
             "login.html",
             status,
             demo=demo,
-            development=settings.development,
+            development=settings.demo_login,
             oidc=oidc is not None,
             login_csrf=login_csrf,
             error=error,
+            after=after,
         )
         if login_csrf:
             response.set_cookie(
@@ -108,39 +116,35 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
 
     @post(routes, "/log-ind/demo")
     def demo_login(request: Request, form: Form) -> Response:
-        if not settings.development:
-            return Response(status_code=404)
+        if not settings.demo_login:
+            return web.not_found(request)
         cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
         given = form.get(CSRF_FIELD, "")
-        origin = request.headers.get("origin")
-        same_site = origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
-        if not (cookie and given and secrets.compare_digest(cookie, given)) or not same_site:
-            web.page(request)
+        if not (cookie and given and secrets.compare_digest(cookie, given)):
+            return login_page(request, 403, i18n.gettext("login.csrf"))
+        if not web.same_site(request):
             return login_page(request, 403, i18n.gettext("login.csrf"))
         subject = form.get("subject", "").strip()
         if not subject or len(subject) > 200:
-            web.page(request)
             return login_page(request, 422, i18n.gettext("login.subject_missing"))
-        old = web.session(request)
-        if old is not None:
-            web.sessions.delete(old.token)
+        end_session(request)
         session = web.sessions.create(subject)
         log.info("web login", method="development", actor=subject)
-        response = redirect("/")
+        response = redirect(local_path(form.get("next")))
         set_session_cookie(response, session.token)
         return response
 
     @routes.get("/log-ind/oidc")
-    def oidc_start(request: Request) -> Response:
+    def oidc_start(request: Request, next: str = "/") -> Response:
         if oidc is None:
-            return Response(status_code=404)
+            return web.not_found(request)
         try:
             url, pending = oidc.start()
-        except (LoginFailed, OSError) as error:
-            log.warning("oidc start failed", error_type=type(error).__name__)
-            web.page(request)
+        except LoginFailed as error:
+            log.warning("oidc start failed", reason=str(error))
             return login_page(request, 503, i18n.gettext("login.idp_unreachable"))
-        session = web.sessions.create(None, pending=pending)
+        end_session(request)  # a new login replaces whoever was logged in here
+        session = web.sessions.create(None, pending={**pending, "next": local_path(next)})
         response = RedirectResponse(url, status_code=303, headers=no_store())
         set_session_cookie(response, session.token)
         return response
@@ -150,9 +154,8 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
         request: Request, code: str = "", state: str = "", error: str = ""
     ) -> Response:
         if oidc is None:
-            return Response(status_code=404)
+            return web.not_found(request)
         pending_session = web.session(request)
-        web.page(request)
         if pending_session is None or pending_session.pending is None:
             return login_page(request, 400, i18n.gettext("login.expired"))
         web.sessions.delete(pending_session.token)
@@ -160,12 +163,12 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
             return login_page(request, 400, i18n.gettext("login.refused_at_idp"))
         try:
             subject, id_token = oidc.finish(pending_session.pending, code, state)
-        except (LoginFailed, OSError) as failure:
+        except LoginFailed as failure:
             log.warning("oidc login failed", reason=str(failure))
             return login_page(request, 400, i18n.gettext("login.failed"))
         session = web.sessions.create(subject, id_token=id_token)
         log.info("web login", method="oidc", actor=subject)
-        response = redirect("/")
+        response = redirect(local_path(pending_session.pending.get("next")))
         set_session_cookie(response, session.token)
         return response
 
@@ -175,13 +178,12 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
         if session is None:
             return redirect("/log-ind")
         if not web.check_csrf(request, form):
-            return Response(status_code=403, headers=no_store())
+            return web.csrf_refused(web.page(request))
         web.sessions.delete(session.token)
         after = "/log-ind?ok=logged_out"
         target = after
         if oidc is not None and session.id_token:
-            base = str(request.base_url).rstrip("/")
-            target = oidc.logout_url(session.id_token, base + after) or after
+            target = oidc.logout_url(session.id_token, web.origin(request) + after) or after
         response = RedirectResponse(target, status_code=303, headers=no_store())
         response.delete_cookie(web.session_cookie, path="/", secure=web.secure, httponly=True)
         return response

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,12 +29,13 @@ from logbog_es.commands import Command
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.policy import Actor
-from logbog_es.edge import ReadModelBehind, run_command, wait_for_read_model
+from logbog_es.edge import run_command, wait_for_read_model
 from logbog_es.projections import access_directory, supervisor_requests
 from logbog_es.web import i18n
 from logbog_es.web.sessions import Session, SessionStore
 
 TEMPLATES = Path(__file__).parent / "templates"
+log = structlog.get_logger("logbog.web")
 SESSION_COOKIE = "logbog_session"
 SECURE_SESSION_COOKIE = "__Host-logbog_session"
 LANGUAGE_COOKIE = "logbog_lang"
@@ -62,9 +65,9 @@ def environment() -> Environment:
     )
     env.globals["_"] = i18n.gettext
     env.globals["form_key"] = Page.new_key
+    env.filters["localdate"] = i18n.local_date
     env.filters["date"] = lambda value, style="long": i18n.current().date(value, style)
     env.filters["datetime"] = lambda value: i18n.current().datetime(value)
-    env.filters["urlencode_query"] = urlencode
     return env
 
 
@@ -93,7 +96,6 @@ class Page:
     session: Session | None
     language: str
     notice: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def csrf(self) -> str:
@@ -112,10 +114,19 @@ class Web:
     def __init__(self, container: Container) -> None:
         self.container = container
         settings = container.settings
-        self.sessions = SessionStore(container.read_store, _hours(settings.web_session_hours))
+        self.sessions = SessionStore(
+            container.read_store,
+            timedelta(hours=settings.web_session_hours),
+            timedelta(minutes=settings.web_idle_minutes),
+            settings.cipher_key,
+        )
         self.env = environment()
         self.secure = not settings.development
         self.session_cookie = SECURE_SESSION_COOKIE if self.secure else SESSION_COOKIE
+        # Behind a proxy the request's own scheme and host may be internal ones: the public
+        # origin is the one the identity provider sends browsers back to, when it is known.
+        redirect = urlsplit(settings.oidc_redirect_url or "")
+        self.public_origin = f"{redirect.scheme}://{redirect.netloc}" if redirect.netloc else None
 
     # -- who is asking ---------------------------------------------------------------------
 
@@ -174,18 +185,29 @@ class Web:
     # -- rendering -------------------------------------------------------------------------
 
     def render(
-        self, page: Page, template: str, status: int = 200, *, block: str | None = None, **data: Any
+        self,
+        page: Page,
+        template: str,
+        status: int = 200,
+        *,
+        address: str | None = None,
+        **data: Any,
     ) -> HTMLResponse:
-        """The page, or only one of its blocks (an htmx request that asks for a fragment)."""
+        """The page. `address`: the page's own address when it answers a form post (a refusal
+        shown again), so that the address bar does not show where the form was sent."""
         i18n.use(page.language)
-        tmpl = self.env.get_template(template)
-        context = {"page": page, "user": page.user, **data}
-        if block is not None:
-            ctx = tmpl.new_context(context)
-            html = "".join(tmpl.blocks[block](ctx))
-        else:
-            html = tmpl.render(context)
-        return HTMLResponse(html, status_code=status, headers=no_store())
+        html = self.env.get_template(template).render({"page": page, "user": page.user, **data})
+        headers = no_store()
+        if address is not None:
+            headers["HX-Replace-Url"] = address
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    def guarded(self, page: Page, build: Callable[[], Response]) -> Response:
+        """Build a page; a refusal of the domain (not allowed, not found) is a page in words."""
+        try:
+            return build()
+        except LogbogError as error:
+            return self.error_page(page, error)
 
     def require(self, request: Request) -> tuple[Page, WebUser]:
         """The page of a logged-in user, or LoginRequired."""
@@ -200,14 +222,14 @@ class Web:
 
     def status_page(self, page: Page, status: int) -> HTMLResponse:
         """An error the user did not cause by a rule of the domain: its status in words."""
-        if status == 422:
+        if status == 404:
+            message = i18n.gettext("error.page_not_found")
+        elif status < 500:
             message = i18n.gettext("error.bad_address")
         elif status == 503:
             message = i18n.gettext("error.unavailable")
-        elif status >= 500:
-            message = i18n.gettext("error.unexpected")
         else:
-            message = i18n.gettext("error.page_not_found")
+            message = i18n.gettext("error.unexpected")
         return self.render(page, "error.html", status, message=message)
 
     def csrf_refused(self, page: Page) -> HTMLResponse:
@@ -226,11 +248,22 @@ class Web:
         session = self.session(request)
         if session is None:
             return False
-        origin = request.headers.get("origin")
-        if origin and origin != _own_origin(request):
+        if not self.same_site(request):
             return False
         given = request.headers.get("x-csrf-token") or form.get(CSRF_FIELD)
         return session.csrf_matches(given if isinstance(given, str) else None)
+
+    def origin(self, request: Request) -> str:
+        """This site as browsers see it (scheme and host)."""
+        if self.public_origin:
+            return self.public_origin
+        return f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+
+    def same_site(self, request: Request) -> bool:
+        """Whether a request says it comes from this site (a browser that names no Origin is
+        judged by its CSRF token alone)."""
+        origin = request.headers.get("origin")
+        return origin is None or origin == self.origin(request)
 
     def run(
         self, command: Command, user: WebUser, key: str | None, read_models: list[str]
@@ -240,7 +273,8 @@ class Web:
         result = run_command(self.container, command, user.actor, command_id=key)
         try:
             wait_for_read_model(self.container, result.position, read_models)
-        except ReadModelBehind:
+        except Exception:  # behind, or the read store failed: the command is saved all the same
+            log.warning("read models not caught up after a web command", command=command.NAME)
             return result, False
         return result, True
 
@@ -302,14 +336,3 @@ def redirect(url: str, notice: str | None = None) -> Response:
 def no_store() -> dict[str, str]:
     """Pages hold personal data: no cache keeps them."""
     return {"Cache-Control": "no-store"}
-
-
-def _own_origin(request: Request) -> str:
-    host = request.headers.get("host", "")
-    return f"{request.url.scheme}://{host}"
-
-
-def _hours(hours: float) -> Any:
-    from datetime import timedelta  # noqa: PLC0415 - keeps the module's imports short
-
-    return timedelta(hours=hours)

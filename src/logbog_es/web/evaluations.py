@@ -60,6 +60,7 @@ def router(web: Web) -> APIRouter:
             item=item,
             form=CURRENT,
             errors=errors or FormErrors(),
+            summary=list(dict.fromkeys((errors or {}).values())),
             values=values or {},
             not_relevant=NOT_RELEVANT,
         )

@@ -96,6 +96,11 @@ class Translator:
         return format_datetime(value, format=pattern, tzinfo=COPENHAGEN, locale=self.language)
 
 
+def local_date(value: datetime) -> date:
+    """The calendar day in Copenhagen of a moment (events are stamped in UTC)."""
+    return value.astimezone(COPENHAGEN).date()
+
+
 @cache
 def translator(language: str) -> Translator:
     return Translator(language)

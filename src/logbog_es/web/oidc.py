@@ -11,7 +11,6 @@ to name it at the provider's logout.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from typing import Any
@@ -23,6 +22,8 @@ from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from logbog_es.settings import Settings
+
+KEYS_TTL_SECONDS = 3600
 
 
 class LoginFailed(Exception):
@@ -43,7 +44,7 @@ class OidcClient:
         self.scopes = settings.oidc_scopes
         self.subject_claim = settings.oidc_subject_claim
         self.leeway = settings.jwt_leeway_seconds
-        self.algorithms = list(settings.jwt_algorithms)
+        self.algorithms = list(settings.oidc_algorithms)
         self.transport = transport
         self._metadata: dict[str, Any] | None = None
         self._keys: tuple[float, jwt.PyJWKSet] | None = None
@@ -51,18 +52,27 @@ class OidcClient:
     def _http(self) -> httpx2.Client:
         return httpx2.Client(transport=self.transport, timeout=10.0)
 
+    def _get(self, url: str) -> dict[str, Any]:
+        """A JSON document of the provider; LoginFailed when it cannot be had."""
+        try:
+            with self._http() as http:
+                response = http.get(url)
+        except httpx2.HTTPError as error:
+            kind = type(error).__name__
+            raise LoginFailed(f"the identity provider cannot be reached ({kind})") from error
+        if response.status_code != 200:
+            raise LoginFailed(f"the identity provider answered {response.status_code}")
+        try:
+            found: dict[str, Any] = response.json()
+        except ValueError as error:
+            raise LoginFailed("the identity provider's answer is not JSON") from error
+        return found
+
     def metadata(self) -> dict[str, Any]:
         """The provider's discovery document (read once per process)."""
         if self._metadata is None:
-            url = f"{self.issuer}/.well-known/openid-configuration"
-            with self._http() as http:
-                response = http.get(url)
-            if response.status_code != 200:
-                raise LoginFailed(
-                    f"the identity provider's discovery document: {response.status_code}"
-                )
-            found: dict[str, Any] = response.json()
-            if found.get("issuer", "").rstrip("/") != self.issuer:
+            found = self._get(f"{self.issuer}/.well-known/openid-configuration")
+            if str(found.get("issuer", "")).rstrip("/") != self.issuer:
                 raise LoginFailed("the identity provider's discovery document names another issuer")
             self._metadata = found
         return self._metadata
@@ -109,7 +119,7 @@ class OidcClient:
                     code=code,
                     code_verifier=pending["verifier"],
                 )
-        except Exception as error:  # the provider refused or could not be reached
+        except Exception as error:  # refused (OAuthError), unreachable (httpx2), malformed
             raise LoginFailed(
                 f"the identity provider refused the code ({type(error).__name__})"
             ) from error
@@ -142,13 +152,20 @@ class OidcClient:
         return claims
 
     def _key(self, kid: str | None) -> Any:
-        """The provider's signing key `kid`, from its JWKS (fetched again for an unknown kid,
-        at most once a minute: the provider may have rotated its keys)."""
+        """The provider's signing key `kid`, from its JWKS: read again after an hour (the
+        provider may have retired a key) or for an unknown kid (it may have added one), at most
+        once a minute."""
+        now = time.monotonic()
         for attempt in range(2):
-            if self._keys is None or (attempt and time.monotonic() - self._keys[0] > 60):
-                with self._http() as http:
-                    response = http.get(self.metadata()["jwks_uri"])
-                self._keys = (time.monotonic(), jwt.PyJWKSet.from_dict(response.json()))
+            stale = self._keys is None or now - self._keys[0] > KEYS_TTL_SECONDS
+            retry = attempt == 1 and self._keys is not None and now - self._keys[0] > 60
+            if stale or retry:
+                try:
+                    keys = jwt.PyJWKSet.from_dict(self._get(self.metadata()["jwks_uri"]))
+                except (jwt.PyJWTError, KeyError) as error:
+                    raise LoginFailed("the identity provider's keys cannot be read") from error
+                self._keys = (now, keys)
+            assert self._keys is not None
             for key in self._keys[1].keys:
                 if kid is None or key.key_id == kid:
                     return key.key
@@ -156,15 +173,13 @@ class OidcClient:
 
     def logout_url(self, id_token: str | None, after: str) -> str | None:
         """The provider's end-session URL, when it has one (RP-initiated logout)."""
-        endpoint = self.metadata().get("end_session_endpoint")
+        try:
+            endpoint = self.metadata().get("end_session_endpoint")
+        except LoginFailed:
+            return None  # the session here has ended all the same
         if not endpoint:
             return None
         query = {"post_logout_redirect_uri": after, "client_id": self.client_id}
         if id_token:
             query["id_token_hint"] = id_token
         return f"{endpoint}?{urlencode(query)}"
-
-
-def fingerprint(value: str) -> str:
-    """A short, non-reversible label for logs (never the value itself)."""
-    return hashlib.sha256(value.encode()).hexdigest()[:12]

@@ -12,11 +12,12 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail && event.detail.successful) { hide(); }
   });
-  // After a boosted page change, move focus to the new content for screen-reader users.
+  // After a boosted page change, move focus to the new content for screen-reader users: to
+  // the summary of what was refused when there is one, else to the main content.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail && event.detail.boosted) {
-      var main = document.getElementById("main");
-      if (main) { main.focus({ preventScroll: false }); }
+      var target = document.getElementById("error-summary") || document.getElementById("main");
+      if (target) { target.focus({ preventScroll: false }); }
     }
   });
 }());
