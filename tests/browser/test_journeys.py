@@ -113,15 +113,23 @@ class TestKeyboardOnly:
                 return
         raise AssertionError(f"{text!r} cannot be reached with Tab")
 
+    @staticmethod
+    def focus_moved(page: Any) -> None:
+        """After an in-page change the page moves focus to its new content (for screen
+        readers); a keyboard user goes on from there."""
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+
     def test_keyboard_journey(self, server: Server, new_page: Any) -> None:
         page = new_page()
         page.goto("/log-ind")
         self.tab_to(page, "Jonas Friis")
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="Logbog for Jonas Friis").wait_for()
+        self.focus_moved(page)
         self.tab_to(page, "AKM-3 Prioritering i akutmodtagelsen")
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="AKM-3 Prioritering i akutmodtagelsen").wait_for()
+        self.focus_moved(page)
         self.tab_to(page, "Hanne Bach")  # the select, showing its first choice
         page.keyboard.press("ArrowDown")  # the next person with access
         self.tab_to(page, "Send anmodning")

@@ -13,7 +13,6 @@ from fastapi.responses import Response
 
 from logbog_es.application import queries
 from logbog_es.domain.curriculum import CurriculumVersion
-from logbog_es.domain.department import Department
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.programme import Programme
 from logbog_es.projections import access_directory, department_overview, supervisor_requests
@@ -43,7 +42,7 @@ def router(web: Web) -> APIRouter:
                     {
                         **row,
                         "title": _title(web, row["programme_id"], row["competency_code"]),
-                        "department": _department(web, row["department_id"]),
+                        "department": queries.department_name(app, UUID(row["department_id"])),
                     }
                 )
             if len(found) > INBOX_PAGE:
@@ -87,11 +86,6 @@ def router(web: Web) -> APIRouter:
         return web.render(page, "trainees.html", groups=groups)
 
     return routes
-
-
-def _department(web: Web, department_id: str) -> str:
-    found = web.container.app.find(Department, UUID(department_id), shared=True)
-    return found.name if found else ""
 
 
 def _title(web: Web, programme_id: str, code: str) -> str:
