@@ -170,13 +170,16 @@ def router(web: Web) -> APIRouter:
 
         return web.guarded(page, build)
 
+    def read_submission(user: WebUser, submission_id: str) -> queries.SubmissionView:
+        found = parse_id(submission_id, "dossier.unknown", submission_id=submission_id)
+        return queries.read_submission(app, user.actor, found)
+
     @routes.get("/dokumentation/{submission_id}")
     def submission(request: Request, submission_id: str) -> Response:
         page, user = web.require(request)
 
         def build() -> Response:
-            found = parse_id(submission_id, "dossier.unknown", submission_id=submission_id)
-            view = queries.read_submission(app, user.actor, found)
+            view = read_submission(user, submission_id)
             programme = books.programme(user, str(view.submission.programme_id))
             return web.render(
                 page, "submission.html", view=view, head=books.header(user, programme)
@@ -189,8 +192,7 @@ def router(web: Web) -> APIRouter:
         page, user = web.require(request)
 
         def build() -> Response:
-            found = parse_id(submission_id, "dossier.unknown", submission_id=submission_id)
-            view = queries.read_submission(app, user.actor, found)
+            view = read_submission(user, submission_id)
             queries.legacy_pdf_refused(view)
             return Response(
                 dossier_pdf.render(queries.submission_body(view)),
