@@ -455,3 +455,44 @@ class TestFailuresArePages:
         page = site.get("/indbakke?efter=abc")
         assert page.status_code == 422
         assert "Adressen er ikke gyldig" in page.text
+
+
+class TestLongLists:
+    """The UAO of a big department gets the trainees a page at a time, every one reachable."""
+
+    def test_trainees_a_page_at_a_time(self, site: Site, ward: Ward, monkeypatch: Any) -> None:
+        from logbog_es.web import supervisor
+
+        world = site.world
+        other = world.doctor("TR002", "Anna Andersen")
+        programme = world.programme(other, date(2026, 1, 1))
+        world.employ(programme, ward.department, date(2026, 1, 1), date(2026, 12, 31))
+        monkeypatch.setattr(supervisor, "TRAINEES_PAGE", 1)
+        site.login(ward.uao)
+        first = site.get("/uddannelseslaeger")
+        assert "Anna Andersen" in first.text
+        assert "Trine Trainee" not in first.text
+        more = next(
+            f for f in first.text.split('"') if f.startswith("/uddannelseslaeger?afdeling=")
+        )
+        second = site.get(more.replace("&amp;", "&"))
+        assert "Trine Trainee" in second.text
+        assert "Anna Andersen" not in second.text
+        garbage = f"/uddannelseslaeger?afdeling={ward.department}&efter=garbage"
+        assert site.get(garbage).status_code == 422
+
+    def test_inbox_a_page_at_a_time(self, site: Site, ward: Ward, monkeypatch: Any) -> None:
+        from logbog_es.web import supervisor
+
+        site.login(ward.trainee)
+        for code in ("K1", "K2"):
+            site.submit(
+                site.form(_competency_page(ward, code), "/anmod"), supervisor_id=str(ward.main)
+            )
+        monkeypatch.setattr(supervisor, "INBOX_PAGE", 1)
+        site.login(ward.main)
+        first = site.get("/indbakke")
+        assert "K1 Kompetence K1" in text_of(first.text)
+        assert "K2" not in text_of(first.text)
+        more = next(f for f in first.text.split('"') if f.startswith("/indbakke?efter="))
+        assert "K2 Kompetence K2" in text_of(site.get(more).text)

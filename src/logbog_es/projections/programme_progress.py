@@ -339,3 +339,16 @@ def employments(store: ReadStore, programme_id: str) -> list[Row]:
         "FROM progress_employments WHERE programme_id = ? ORDER BY start_date",
         (programme_id,),
     )
+
+
+def curricula_of(store: ReadStore, programme_ids: list[str]) -> dict[str, str]:
+    """The curriculum version each programme follows (programme id -> curriculum id)."""
+    if not programme_ids:
+        return {}
+    marks = ", ".join("?" for _ in programme_ids)
+    rows = store.fetchall(
+        f"SELECT programme_id, curriculum_id FROM progress_programmes "  # noqa: S608 - marks only
+        f"WHERE programme_id IN ({marks})",
+        programme_ids,
+    )
+    return {r["programme_id"]: r["curriculum_id"] for r in rows}

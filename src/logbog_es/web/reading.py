@@ -33,6 +33,24 @@ class Group:
     competencies: list[CompetencyRow]
 
 
+class CompetencyTitles:
+    """Competency titles by curriculum version, kept for the process: a published version
+    never changes (R1), so it is read once instead of once per row of a list."""
+
+    def __init__(self, web: Web) -> None:
+        self.app = web.container.app
+        self.known: dict[UUID, dict[str, str]] = {}
+
+    def title(self, curriculum_id: UUID, code: str) -> str:
+        if curriculum_id not in self.known:
+            found = self.app.find(CurriculumVersion, curriculum_id, shared=True)
+            titles = {c.code: c.title for c in found.competencies} if found else {}
+            if found is None:
+                return ""
+            self.known[curriculum_id] = titles
+        return self.known[curriculum_id].get(code, "")
+
+
 def parse_id(value: str, message: str, **params: Any) -> UUID:
     """An id from a page's address; anything else names nothing (404)."""
     try:

@@ -1,6 +1,8 @@
 """A supervisor's pages: the inbox of assessment requests, and the trainees they may see.
 
-A supervisor who is also a trainee (common) has both these and their own logbook.
+A supervisor who is also a trainee (common) has both these and their own logbook. Both pages
+read read models (a page at a time), so they stay fast for a UAO of a department with hundreds
+of trainees.
 """
 
 from __future__ import annotations
@@ -12,20 +14,26 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from logbog_es.application import queries
-from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.errors import LogbogError
-from logbog_es.domain.programme import Programme
-from logbog_es.projections import access_directory, department_overview, supervisor_requests
-from logbog_es.projections.paging import Sort
+from logbog_es.projections import (
+    access_directory,
+    department_overview,
+    programme_progress,
+    supervisor_requests,
+)
+from logbog_es.projections.paging import BadCursor, Sort
 from logbog_es.web.core import Web
+from logbog_es.web.reading import CompetencyTitles
 
 INBOX_PAGE = 50
+TRAINEES_PAGE = 100
 
 
 def router(web: Web) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
     app = web.container.app
     store = web.container.read_store
+    titles = CompetencyTitles(web)
 
     @routes.get("/indbakke")
     def inbox(request: Request, efter: int = 0) -> Response:
@@ -37,22 +45,32 @@ def router(web: Web) -> APIRouter:
             found = supervisor_requests.pending_for(
                 store, str(user.actor.doctor_id), limit=INBOX_PAGE + 1, after_position=max(efter, 0)
             )
-            for row in found[:INBOX_PAGE]:
+            shown = found[:INBOX_PAGE]
+            curricula = programme_progress.curricula_of(store, [r["programme_id"] for r in shown])
+            departments: dict[str, str] = {}
+            for row in shown:
+                department = row["department_id"]
+                if department not in departments:
+                    departments[department] = queries.department_name(app, UUID(department))
+                curriculum = curricula.get(row["programme_id"])
                 rows.append(
                     {
                         **row,
-                        "title": _title(web, row["programme_id"], row["competency_code"]),
-                        "department": queries.department_name(app, UUID(row["department_id"])),
+                        "title": titles.title(UUID(curriculum), row["competency_code"])
+                        if curriculum
+                        else "",
+                        "department": departments[department],
                     }
                 )
             if len(found) > INBOX_PAGE:
-                more = found[INBOX_PAGE - 1]["requested_position"]
+                more = shown[-1]["requested_position"]
         return web.render(page, "inbox.html", rows=rows, more=more)
 
     @routes.get("/uddannelseslaeger")
-    def trainees(request: Request) -> Response:
+    def trainees(request: Request, afdeling: str = "", efter: str | None = None) -> Response:
         """The trainees employed today at the departments where the user has access, as far as
-        the policy lets them see (all for a UAO/tutor, their own for a supervisor)."""
+        the policy lets them see (all for a UAO/tutor, their own for a supervisor); a page of
+        each department, or the next page of one (`afdeling`, `efter`)."""
         page, user = web.require(request)
         groups = []
         if user.actor.doctor_id is not None:
@@ -65,35 +83,36 @@ def router(web: Web) -> APIRouter:
                     *access_directory.grants_of(store, me, today),
                 ]
             }
+            if afdeling:
+                places = {k: v for k, v in places.items() if k == afdeling}
             for department_id, name in places.items():
                 try:
                     view = queries.read_department_view(app, user.actor, UUID(department_id))
                 except LogbogError:
                     continue  # access ended since the directory was projected
-                listed = department_overview.overview(
-                    store,
-                    department_id,
-                    today=today,
-                    scope="now",
-                    trainee_ids=frozenset(str(t) for t in view.trainees)
-                    if view.trainees is not None
-                    else None,
-                    sort=Sort.parse("trainee_name", department_overview.SORTS),
-                    cursor=None,
-                    limit=500,
+                try:
+                    listed = department_overview.overview(
+                        store,
+                        department_id,
+                        today=today,
+                        scope="now",
+                        trainee_ids=frozenset(str(t) for t in view.trainees)
+                        if view.trainees is not None
+                        else None,
+                        sort=Sort.parse("trainee_name", department_overview.SORTS),
+                        cursor=efter if afdeling else None,
+                        limit=TRAINEES_PAGE,
+                    )
+                except BadCursor:
+                    return web.status_page(page, 422)
+                groups.append(
+                    {
+                        "department_id": department_id,
+                        "department": name,
+                        "rows": listed.rows,
+                        "more": listed.next_cursor,
+                    }
                 )
-                groups.append({"department": name, "rows": listed.rows})
-        return web.render(page, "trainees.html", groups=groups)
+        return web.render(page, "trainees.html", groups=groups, one=bool(afdeling))
 
     return routes
-
-
-def _title(web: Web, programme_id: str, code: str) -> str:
-    """The competency's title in the trainee's pinned curriculum version (cached aggregates)."""
-    app = web.container.app
-    programme = app.find(Programme, UUID(programme_id), shared=True)
-    if programme is None:
-        return ""
-    curriculum = app.find(CurriculumVersion, programme.curriculum_id, shared=True)
-    found = curriculum.competency(code) if curriculum is not None else None
-    return found.title if found else ""
