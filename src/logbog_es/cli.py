@@ -263,15 +263,25 @@ def _check_names(container: Container, names: list[str]) -> None:
 
 @projections.command("status")
 def projections_status() -> None:
-    """Each read model's generation, position and lag behind the event log."""
+    """Each read model's generation, position, lag behind the event log (in events and in
+    seconds), and the events it could not apply (quarantined), with their errors."""
     container = _container_for_projections()
     try:
-        print(f"{'read model':<22} {'gen':>4} {'position':>10} {'head':>10} {'lag':>8}")
+        print(
+            f"{'read model':<22} {'gen':>4} {'position':>10} {'head':>10} {'lag':>8} "
+            f"{'behind s':>9} {'quarantined':>12}"
+        )
         for status in container.runner.status():
             print(
                 f"{status.name:<22} {status.generation:>4} {status.position:>10} "
-                f"{status.head:>10} {status.lag:>8}"
+                f"{status.head:>10} {status.lag:>8} {status.behind_seconds:>9.1f} "
+                f"{status.quarantined:>12}"
             )
+        held = container.runner.quarantine()
+        if held:
+            print("\nquarantined events (fix the cause, then `logbog projections rebuild NAME`):")
+            for q in held:
+                print(f"  {q.projection} position {q.position} ({q.topic}): {q.error}")
     finally:
         container.close()
 

@@ -52,6 +52,16 @@ class ProjectionCollector(Collector):
         lag = GaugeMetricFamily(
             "logbog_projection_lag_events", "Events not yet applied", labels=["read_model"]
         )
+        behind = GaugeMetricFamily(
+            "logbog_projection_behind_seconds",
+            "How long the oldest event not yet applied has waited",
+            labels=["read_model"],
+        )
+        quarantined = GaugeMetricFamily(
+            "logbog_projection_quarantined_events",
+            "Events the read model could not apply",
+            labels=["read_model"],
+        )
         head = GaugeMetricFamily("logbog_event_log_head", "Position of the last stored event")
         try:
             statuses = self.runner.status()
@@ -60,9 +70,13 @@ class ProjectionCollector(Collector):
         for status in statuses:
             position.add_metric([status.name], status.position)
             lag.add_metric([status.name], status.lag)
+            behind.add_metric([status.name], status.behind_seconds)
+            quarantined.add_metric([status.name], status.quarantined)
         head.add_metric([], statuses[0].head if statuses else 0)
         yield position
         yield lag
+        yield behind
+        yield quarantined
         yield head
 
 

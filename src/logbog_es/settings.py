@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     ready_max_lag: int = Field(
         default=1000, description="/readyz answers 503 when a read model lags more events."
     )
+    ready_max_behind_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="/readyz answers 503 when an event has waited longer for a read model.",
+    )
     in_process_projections: bool = Field(
         default=True, description="Run the projections inside `logbog serve` (single process)."
     )

@@ -12,7 +12,7 @@ from logbog_es.projections.runner import Runner
 from tests.helpers import Ward, World, assert_read_models_equal_rebuild
 
 
-class Crash(Exception):
+class Crash(BaseException):
     """Stands in for the process dying."""
 
 

@@ -143,6 +143,17 @@ class TestAssessmentJourney:
         assert "i fremtiden" in text_of(refused.text)
         assert "Min note" in refused.text
 
+    def test_a_character_that_cannot_be_stored(self, site: Site, ward: Ward) -> None:
+        """A NUL in a note is named beside the note, in Danish; nothing is written."""
+        site.login(ward.uao)
+        form = site.form(_competency_page(ward), "/godkend")
+        before = site.position()
+        refused = site.submit(form, method="mini_cex", assessed_on="2026-06-10", note="ok\x00")
+        assert refused.status_code == 422
+        assert 'aria-describedby="note-error"' in refused.text
+        assert "indeholder et tegn, der ikke kan gemmes (U+0000 på plads 3)" in refused.text
+        assert site.position() == before
+
     def test_malformed_input_is_refused_in_words(self, site: Site, ward: Ward) -> None:
         """A value the command model refuses (not a date) is a 422 beside its field."""
         site.login(ward.uao)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -109,16 +110,25 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
                 "ready.database",
                 headers={"Retry-After": "2"},
             )
-        behind = {s.name: s.lag for s in statuses if s.lag > bound}
+        seconds = container.settings.ready_max_behind_seconds
+        behind = {s.name: s.lag for s in statuses if s.lag > bound or s.behind_seconds > seconds}
         if behind:
             return problems.problem(
                 503,
-                f"read models are more than {bound} events behind",
+                f"read models are more than {bound} events or {seconds:g} s behind",
                 "ready.lag",
                 headers={"Retry-After": "2"},
                 lag=behind,
+                behind_seconds={
+                    s.name: round(s.behind_seconds, 1) if math.isfinite(s.behind_seconds) else None
+                    for s in statuses
+                },
             )
-        return JSONResponse({"status": "ready", "head": statuses[0].head if statuses else 0})
+        body: dict[str, object] = {"status": "ready", "head": statuses[0].head if statuses else 0}
+        held = {s.name: s.quarantined for s in statuses if s.quarantined}
+        if held:  # ready (nothing waits), but some events are missing: see projections status
+            body["quarantined"] = held
+        return JSONResponse(body)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     def prometheus() -> Response:

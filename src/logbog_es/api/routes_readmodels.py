@@ -27,6 +27,7 @@ from logbog_es.domain.values import Region, Stage
 from logbog_es.edge import ReadModelBehind
 from logbog_es.projections import (
     access_directory,
+    catalogue,
     department_overview,
     programme_progress,
     region_register,
@@ -56,6 +57,10 @@ def _page(fetch: Any, **kwargs: Any) -> Page:
     except BadCursor as error:
         raise InvalidInput("query.cursor", field="cursor") from error
     return page
+
+
+def _specialty_names(container: Any) -> dict[str, str]:
+    return {r["code"]: r["name"] for r in catalogue.list_specialties(container.read_store)}
 
 
 def _all_rows(fetch: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -136,7 +141,10 @@ def register(
     if csv_export.wants_csv(accept):
         rows = _all_rows(region_register.register, **kwargs)
         return csv_export.csv_response(
-            rows, csv_export.REGION_REGISTER, f"register-{region.value}.csv"
+            rows,
+            csv_export.REGION_REGISTER,
+            f"register-{region.value}.csv",
+            _specialty_names(container),
         )
     page = _page(region_register.register, cursor=cursor, limit=limit, **kwargs)
     return RegisterPage(
@@ -183,7 +191,10 @@ def overview(
     if csv_export.wants_csv(accept):
         rows = _all_rows(department_overview.overview, **kwargs)
         return csv_export.csv_response(
-            rows, csv_export.DEPARTMENT_OVERVIEW, f"afdeling-{view.department.code}.csv"
+            rows,
+            csv_export.DEPARTMENT_OVERVIEW,
+            f"afdeling-{view.department.code}.csv",
+            _specialty_names(container),
         )
     page = _page(department_overview.overview, cursor=cursor, limit=limit, **kwargs)
     return OverviewPage(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from logbog_es.commands.base import Command
+from logbog_es.commands.base import Command, Input
 from logbog_es.domain.values import (
     AssessmentMethod,
     CourseKind,
@@ -45,16 +45,12 @@ class RetireSpecialty(Command):
     retired_on: date
 
 
-class MethodIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class MethodIn(Input):
     method: AssessmentMethod
     mandatory: bool = False
 
 
-class CompetencyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CompetencyIn(Input):
     code: str = Field(max_length=40)
     title: str = Field(max_length=200)
     description: str = Field(max_length=4000)
@@ -62,9 +58,7 @@ class CompetencyIn(BaseModel):
     methods: list[MethodIn] = Field(description="Assessment methods; mandatory ones must be used.")
 
 
-class CourseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CourseIn(Input):
     code: str = Field(max_length=40)
     title: str = Field(max_length=200)
     kind: CourseKind

@@ -15,6 +15,10 @@ MESSAGES: dict[str, str] = {
         "starting with a letter or digit"
     ),
     "text.blank": "must not be blank",
+    "text.control_character": (
+        "holds a character that cannot be stored ({char} at position {position}{where}); remove "
+        "it (tabs and line breaks only in notes, reasons, comments and descriptions)"
+    ),
     "text.too_long": "must be at most {max_length} characters",
     "date.in_future": "{value} is in the future; give a date on or before today ({today})",
     # Specialties (reference data, R12).

@@ -7,6 +7,7 @@ one; add a new member instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -127,6 +128,28 @@ def check_code(value: str, field: str) -> str:
     if not _CODE.match(value):
         raise InvalidInput("code.malformed", field=field, value=value)
     return value
+
+
+#: Free-text fields that may hold line breaks (notes, reasons, comments, descriptions).
+MULTILINE_FIELDS = frozenset({"note", "reason", "comment", "text", "description"})
+_LINE_BREAKS = frozenset("\n\r\t\u2028\u2029")
+#: Bidirectional embeddings, overrides and isolates: they make text read otherwise than it is.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def forbidden_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The first character that text in the logbook may not hold, with its index, or None.
+
+    Control characters (U+0000 NUL included: PostgreSQL text cannot store it), lone
+    surrogates, line and paragraph separators and bidirectional overrides are refused; tabs and
+    line breaks (U+2028 and U+2029 too) only in free text that documents them (`multiline`)."""
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS and multiline:
+            continue
+        if category in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS:
+            return index, char
+    return None
 
 
 def check_text(value: str, field: str, *, max_length: int = 200) -> str:

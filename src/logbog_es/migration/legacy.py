@@ -10,8 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from logbog_es.commands.base import Input
 from logbog_es.domain.logbook import AttestationKind
 from logbog_es.domain.readiness import SubmissionKind
 from logbog_es.domain.training_time import AbsenceKind
@@ -25,8 +26,8 @@ from logbog_es.domain.values import (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Input):
+    """Strict, and text refused as commands refuse it (no control characters, no NUL)."""
 
 
 class Person(_Strict):

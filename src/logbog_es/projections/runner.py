@@ -17,6 +17,7 @@ command, so the embedded default reads its own writes without delay.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -27,8 +28,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import structlog
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    Mapper,
+    Notification,
+    OperationalError,
+)
+from psycopg_pool import PoolTimeout
 
 from logbog_es.projections.store import ReadStore, Row, Tx
 
@@ -46,7 +56,32 @@ CREATE TABLE IF NOT EXISTS projection_live (
     projection TEXT PRIMARY KEY,
     generation INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS projection_quarantine (
+    projection TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    position BIGINT NOT NULL,
+    topic TEXT NOT NULL,
+    error TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL,
+    PRIMARY KEY (projection, generation, position)
+);
 """
+#: Failures that say nothing about the event: the database is down, restarting or busy. The
+#: batch is tried again later; anything else an event causes puts that event in quarantine.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    PoolTimeout,
+    sqlite3.OperationalError,
+    OperationalError,
+    InterfaceError,
+)
+log = structlog.get_logger("logbog.projections")
+
+
+class PositionMoved(RuntimeError):
+    """Another runner applied this read model's batch first."""
+
 
 _TABLE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
 _INDEX = re.compile(r"CREATE\s+INDEX\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
@@ -123,10 +158,22 @@ class Status:
     generation: int
     position: int
     head: int
+    behind_seconds: float = 0.0  # how long the oldest event not yet applied has waited
+    quarantined: int = 0  # events this generation could not apply (see `quarantine()`)
 
     @property
     def lag(self) -> int:
         return max(self.head - self.position, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    projection: str
+    generation: int
+    position: int
+    topic: str
+    error: str
+    quarantined_at: str
 
 
 class Runner:
@@ -222,11 +269,54 @@ class Runner:
 
     def status(self) -> list[Status]:
         head = self.recorder.max_notification_id() or 0
+        counts = {
+            (r["projection"], int(r["generation"])): int(r["n"])
+            for r in self.store.fetchall(
+                "SELECT projection, generation, COUNT(*) AS n FROM projection_quarantine "
+                "GROUP BY projection, generation"
+            )
+        }
+        waited: dict[int, float] = {}
         result = []
         for name in self.projections:
             generation = self.live_generation(name) or 1
-            result.append(Status(name, generation, self.position(name, generation), head))
+            position = self.position(name, generation)
+            if position < head and position not in waited:
+                waited[position] = self._waited_since(position)
+            result.append(
+                Status(
+                    name,
+                    generation,
+                    position,
+                    head,
+                    waited.get(position, 0.0) if position < head else 0.0,
+                    counts.get((name, generation), 0),
+                )
+            )
         return result
+
+    def _waited_since(self, position: int) -> float:
+        """Seconds since the first event after `position` was recorded (the lag in time)."""
+        found = self.recorder.select_notifications(
+            start=position, limit=1, inclusive_of_start=False
+        )
+        if not found:
+            return 0.0
+        try:
+            event: Any = self.mapper.to_domain_event(found[0])
+            recorded: datetime = event.timestamp
+        except Exception:  # it cannot even be read: it has waited as long as can be told
+            return float("inf")
+        return max((datetime.now(UTC) - recorded).total_seconds(), 0.0)
+
+    def quarantine(self, name: str | None = None) -> list[Quarantined]:
+        """Events the live generations could not apply, oldest first."""
+        rows = self.store.fetchall(
+            "SELECT q.projection, q.generation, q.position, q.topic, q.error, q.quarantined_at "
+            "FROM projection_quarantine q JOIN projection_live l "
+            "ON l.projection = q.projection AND l.generation = q.generation ORDER BY q.position"
+        )
+        return [Quarantined(**r) for r in rows if name is None or r["projection"] == name]
 
     # -- processing ---------------------------------------------------------------------------
 
@@ -246,10 +336,75 @@ class Runner:
             for n in notifications
             if topics is None or n.topic in topics
         ]
-        with self.store.transaction() as tx:
-            projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
-            self._save_position(tx, name, generation, notifications[-1].id, start)
+        try:
+            with self.store.transaction() as tx:
+                projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
+                self._save_position(tx, name, generation, notifications[-1].id, start)
+        except Exception as error:
+            if isinstance(error, (*TRANSIENT, PositionMoved)):
+                raise
+            self._one_by_one(
+                name,
+                generation,
+                start,
+                notifications,
+                {position: event for event, position in batch},
+            )
         return len(notifications)
+
+    def _one_by_one(
+        self,
+        name: str,
+        generation: int,
+        start: int,
+        notifications: Sequence[Notification],
+        events: dict[int, DomainEventProtocol[Any]],
+    ) -> None:
+        """A batch failed for a reason of its own: apply its events one at a time, and put
+        the one that fails in quarantine, so one event never stops a read model (nor, as the
+        runner goes on, the others)."""
+        projection = self.projections[name]
+        names = self.names(name, generation)
+        expected = start
+        for notification in notifications:
+            event = events.get(notification.id)
+            try:
+                with self.store.transaction() as tx:
+                    if event is not None:
+                        projection.apply_batch(_GenerationTx(tx, names), [(event, notification.id)])
+                    self._save_position(tx, name, generation, notification.id, expected)
+            except Exception as error:
+                if isinstance(error, (*TRANSIENT, PositionMoved)):
+                    raise
+                self._quarantine(name, generation, notification, error, expected)
+            expected = notification.id
+
+    def _quarantine(
+        self,
+        name: str,
+        generation: int,
+        notification: Notification,
+        error: Exception,
+        expected: int,
+    ) -> None:
+        # The error's text names the failing statement, not the event's content; the log line
+        # has only its type (no personal data in logs).
+        text = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO projection_quarantine (projection, generation, position, topic, "
+                "error, quarantined_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, generation, notification.id, notification.topic, text[:500], _now()),
+            )
+            self._save_position(tx, name, generation, notification.id, expected)
+        log.error(
+            "event quarantined",
+            read_model=name,
+            generation=generation,
+            position=notification.id,
+            topic=notification.topic,
+            error_type=type(error).__name__,
+        )
 
     @staticmethod
     def _save_position(tx: Tx, name: str, generation: int, position: int, expected: int) -> None:
@@ -260,7 +415,7 @@ class Runner:
         )
         current = int(rows[0]["position"]) if rows else 0
         if current != expected:
-            raise RuntimeError(
+            raise PositionMoved(
                 f"projection {name} moved from {expected} to {current} under this runner; "
                 "run one runner per projection"
             )
@@ -271,14 +426,22 @@ class Runner:
         )
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:
-        """Apply every stored event to the named projections (all when None)."""
+        """Apply every stored event to the named projections (all when None). A read model
+        that fails (the database, an event it cannot decode) does not hold up the others; the
+        first failure is raised once they have all had their turn."""
         total = 0
+        failed: Exception | None = None
         with self._lock:
             for name in names or list(self.projections):
-                while applied := self.run_batch(name):
-                    total += applied
+                try:
+                    while applied := self.run_batch(name):
+                        total += applied
+                except Exception as error:
+                    failed = failed or error
         with self._caught_up:
             self._caught_up.notify_all()
+        if failed is not None:
+            raise failed
         return total
 
     def rebuild(self, name: str, *, swap: bool = True) -> int:

@@ -292,10 +292,16 @@ class FormErrors(dict[str, str]):
 
     @classmethod
     def of_validation(cls, error: ValidationError) -> FormErrors:
+        """Input the command model refuses, beside its field: a character that cannot be
+        stored is named; anything else asks for the field to be filled in correctly."""
         found = cls()
         for problem in error.errors():
-            where = str(problem["loc"][0]) if problem["loc"] else ""
-            found.setdefault(where, i18n.gettext("error.field_invalid"))
+            where = ".".join(str(p) for p in problem["loc"][:2]) if problem["loc"] else ""
+            if problem["type"] == "control_character":
+                text = i18n.current().message("text.control_character", **problem.get("ctx", {}))
+            else:
+                text = i18n.gettext("error.field_invalid")
+            found.setdefault(where, text)
         return found
 
 
