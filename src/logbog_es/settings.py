@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(
         default=5.0, description="How long a query with ?after= waits for its read model."
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="/metrics answers only `Authorization: Bearer <this>`; required in production.",
+    )
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="A request body larger than this is refused with 413 before it is read.",
+    )
     web_session_hours: float = Field(
         default=12.0, gt=0, le=24 * 7, description="How long a web login lasts at most."
     )

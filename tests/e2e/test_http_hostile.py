@@ -89,3 +89,112 @@ def test_neutral_cells_property() -> None:
         assert cell == text or cell == "'" + text
 
     check()
+
+
+class TestBodyLimits:
+    """A body is refused before it is read when it is too large, or when a command comes
+    without a valid token (issue 15, item 2)."""
+
+    def test_declared_size_over_the_limit(self, api: Api) -> None:
+        limit = api.container.settings.max_body_bytes
+        response: Any = api.client.post(
+            "/commands/register-doctor",
+            content=b"x" * (limit + 1),
+            headers=api.headers("sek-nord", **{"Content-Type": "application/json"}),
+        )
+        assert response.status_code == 413
+        assert response.json()["code"] == "request.too_large"
+
+    def test_chunked_body_over_the_limit(self, api: Api) -> None:
+        limit = api.container.settings.max_body_bytes
+        before = api.container.app.position()
+
+        def chunks() -> Any:
+            for _ in range(limit // 65536 + 2):
+                yield b" " * 65536
+
+        response: Any = api.client.post(
+            "/commands/register-doctor",
+            content=chunks(),
+            headers=api.headers("sek-nord", **{"Content-Type": "application/json"}),
+        )
+        assert response.status_code == 413
+        assert api.container.app.position() == before
+
+    def test_no_token_no_body_read(self, api: Api) -> None:
+        read: list[int] = []
+
+        def chunks() -> Any:
+            for i in range(100):
+                read.append(i)
+                yield b" " * 1024
+
+        response: Any = api.client.post(
+            "/commands/register-doctor",
+            content=chunks(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 401
+        assert len(read) <= 1  # at most the first chunk was produced, none consumed as body
+        forged: Any = api.client.post(
+            "/commands/register-doctor",
+            json={"authorisation_id": "AB123", "name": "A", "email": "a@example.dk"},
+            headers={"Authorization": "Bearer not.a.token"},
+        )
+        assert forged.status_code == 401
+
+    def test_web_forms_too(self, api: Api) -> None:
+        """A web form over the limit is a page that says so, not a worker full of memory."""
+        limit = api.container.settings.max_body_bytes
+        response: Any = api.client.post(
+            "/log-ind/demo",
+            content=b"subject=" + b"x" * (limit + 10),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert response.status_code == 413, (response.headers, response.text[:300])
+
+
+class TestHeadersMetricsAndDocs:
+    """Answers are not cached or sniffed; metrics need their token; the documentation works
+    without internet (issue 15, item 8)."""
+
+    def test_private_answers(self, api: Api) -> None:
+        response: Any = api.get("/me", "sek-nord")
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+    def test_docs_from_the_package(self, api: Api) -> None:
+        page: Any = api.client.get("/docs")
+        assert page.status_code == 200
+        assert "cdn" not in page.text.lower()
+        assets = [a for a in page.text.split('"') if a.startswith("/docs-assets/")]
+        assert len(assets) >= 2
+        for asset in assets:
+            served: Any = api.client.get(asset)
+            assert served.status_code == 200, asset
+            assert "no-store" not in served.headers.get("Cache-Control", "")
+
+    def test_metrics_token(self, api: Api) -> None:
+        settings = api.container.settings
+        settings.metrics_token = "s3cret-metrics"
+        try:
+            assert api.client.get("/metrics").status_code == 401
+            wrong: Any = api.client.get("/metrics", headers={"Authorization": "Bearer nope"})
+            assert wrong.status_code == 401
+            right: Any = api.client.get(
+                "/metrics", headers={"Authorization": "Bearer s3cret-metrics"}
+            )
+            assert right.status_code == 200
+            assert "logbog_projection_position" in right.text
+        finally:
+            settings.metrics_token = None
+
+    def test_no_metrics_in_production_without_a_token(self, api: Api) -> None:
+        from logbog_es.settings import Environment
+
+        settings = api.container.settings
+        settings.env = Environment.PRODUCTION
+        try:
+            assert api.client.get("/metrics").status_code == 403
+        finally:
+            settings.env = Environment.DEVELOPMENT

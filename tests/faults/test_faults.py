@@ -22,7 +22,7 @@ from logbog_es.application.chain import verify
 from logbog_es.bootstrap import bootstrap
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.programme import Programme
-from logbog_es.domain.receipt import CommandReceipt, receipt_id
+from logbog_es.domain.receipt import CommandReceipt, receipt_id, scoped_command_id
 from logbog_es.settings import Settings
 from logbog_es.tokens import LocalIssuer
 from tests.conftest import PG_URL, require_postgres
@@ -93,7 +93,9 @@ def _check_exactly_once(
         for doctor_id in doctors:
             doctor = app.repository.get(doctor_id)
             assert isinstance(doctor, Doctor)
-            receipt = app.find(CommandReceipt, receipt_id(keys[doctor_id]))
+            receipt = app.find(
+                CommandReceipt, receipt_id(scoped_command_id("sek-nord", keys[doctor_id]))
+            )
             if doctor_id in acknowledged:
                 assert len(doctor.programmes) == 1, "an acknowledged command was lost"
             # Never half-written: programme, enrolment and receipt exist together or not at all.

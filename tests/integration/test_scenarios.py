@@ -215,6 +215,36 @@ class TestIdempotencyAndRefusals:
         assert container.app.position() == before
         assert len(calls) == 2
 
+    def test_keys_are_per_subject(self, container: Container, world: World) -> None:
+        """Two users who happen to send the same key each get their own command recorded, and
+        neither learns anything of the other's (issue 15, item 5)."""
+        first = world.run(
+            RegisterDepartment.model_validate(
+                {"code": "N1", "name": "Nord", "kind": "hospital", "region": "nord"}
+            ),
+            world.sek["nord"],
+            command_id="same-key",
+        )
+        second = world.run(
+            RegisterDepartment.model_validate(
+                {"code": "S1", "name": "Syd", "kind": "hospital", "region": "syd"}
+            ),
+            world.sek["syd"],
+            command_id="same-key",
+        )
+        assert not first.replayed
+        assert not second.replayed
+        assert first.command_id == second.command_id == "same-key"
+        assert {e.stream_id for e in first.events}.isdisjoint(e.stream_id for e in second.events)
+        again = world.run(
+            RegisterDepartment.model_validate(
+                {"code": "S1", "name": "Syd", "kind": "hospital", "region": "syd"}
+            ),
+            world.sek["syd"],
+            command_id="same-key",
+        )
+        assert again.replayed
+
     def test_same_key_other_payload_is_refused(self, container: Container, world: World) -> None:
         """Reusing a key for a different command writes nothing and says so."""
         world.run(

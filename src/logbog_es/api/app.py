@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Header, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es import __version__, metrics
 from logbog_es.api import (
@@ -22,10 +29,38 @@ from logbog_es.api import (
     routes_queries,
     routes_readmodels,
 )
+from logbog_es.api.limits import RequestLimits
 from logbog_es.api.schemas import Health
 from logbog_es.bootstrap import Container
 
 log = structlog.get_logger("logbog.request")
+DOCS_ASSETS = Path(__file__).parent / "static"
+SWAGGER_UI = "5.35.0"
+
+
+class PrivateAnswers:
+    """Answers hold personal data: no cache may keep them, and no browser may guess their
+    type. (Static files and the documentation's assets may be cached.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cacheable = scope["path"].startswith(("/static/", "/docs-assets/"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if not cacheable:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
 
 DESCRIPTION = """
 Logbog: the event-sourced logbook for Danish postgraduate medical training.
@@ -55,9 +90,28 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from the package's own copy of Swagger UI
+        redoc_url=None,
     )
     app.state.container = container
     problems.install(app)
+    app.add_middleware(
+        RequestLimits, max_body=container.settings.max_body_bytes, verifier=container.verifier
+    )
+    app.add_middleware(PrivateAnswers)
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        """The API documentation (Swagger UI), with no file fetched from elsewhere."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Logbog API",
+            swagger_js_url=f"/docs-assets/swagger-ui-bundle-{SWAGGER_UI}.js",
+            swagger_css_url=f"/docs-assets/swagger-ui-{SWAGGER_UI}.css",
+            swagger_favicon_url="/docs-assets/swagger-favicon-32x32.png",
+        )
+
     if container.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -131,7 +185,25 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
         return JSONResponse(body)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
-    def prometheus() -> Response:
+    def prometheus(authorization: Annotated[str | None, Header()] = None) -> Response:
+        """Prometheus metrics: with LOGBOG_METRICS_TOKEN set, only for `Authorization: Bearer
+        <that token>`; in production they are not served without one."""
+        expected = container.settings.metrics_token
+        if expected:
+            given = (authorization or "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                return problems.problem(
+                    401,
+                    "send the metrics token: 'Authorization: Bearer <LOGBOG_METRICS_TOKEN>'",
+                    "metrics.token",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+        elif not container.settings.development:
+            return problems.problem(
+                403,
+                "metrics are not served in production without LOGBOG_METRICS_TOKEN",
+                "metrics.no_token",
+            )
         body, content_type = metrics.render(container.runner)
         return Response(body, media_type=content_type)
 

@@ -18,7 +18,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -44,7 +44,12 @@ from logbog_es.domain.errors import (
     StaleVersion,
 )
 from logbog_es.domain.policy import Actor, Target, require
-from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
+from logbog_es.domain.receipt import (
+    CommandReceipt,
+    RecordedEvent,
+    receipt_id,
+    scoped_command_id,
+)
 from logbog_es.domain.staff import StaffMember, staff_member_id
 from logbog_es.domain.values import Capacity
 
@@ -222,7 +227,7 @@ class Logbog(Application[UUID]):
             result = self._execute(command, actor, key, expected_version)
             if result.replayed:
                 outcome = "replayed"
-            return result
+            return replace(result, command_id=key)  # the client's key, as it sent it
         except LogbogError as error:
             outcome = f"refused:{error.code}"
             raise
@@ -240,8 +245,9 @@ class Logbog(Application[UUID]):
             )
 
     def _execute(
-        self, command: Command, actor: Actor, key: str, expected_version: int | None
+        self, command: Command, actor: Actor, client_key: str, expected_version: int | None
     ) -> CommandResult:
+        key = scoped_command_id(actor.subject, client_key)
         digest = payload_sha256(command, actor)
         previous = self._receipt(key, command, digest)
         if previous is not None:
@@ -306,8 +312,10 @@ class Logbog(Application[UUID]):
         if receipt is None:
             return None
         if receipt.command_name != command.NAME or receipt.payload_sha256 != digest:
-            raise IdempotencyKeyReused(
-                "command.idempotency_reuse", command_id=key, first=receipt.command_name
+            raise IdempotencyKeyReused(  # the key is the caller's own (keys are per subject)
+                "command.idempotency_reuse",
+                command_id=key.split("/", 1)[-1],
+                first=receipt.command_name,
             )
         refs = tuple(
             EventRef(e.type, e.stream_id, e.version, self._position_of(e.stream_id, e.version) or 0)

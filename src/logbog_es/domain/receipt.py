@@ -18,6 +18,13 @@ def receipt_id(command_id: str) -> UUID:
     return stable_id("receipt", command_id)
 
 
+def scoped_command_id(subject: str, key: str) -> str:
+    """The command id a client's idempotency key stands for: keys are scoped per subject, so
+    one user's key never meets another's (issue 15, item 5). It names the command in the
+    events it records, and the ids derived from it (a programme's, an approval's)."""
+    return f"{subject}/{key}"
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:
     """An event a command recorded: its type (topic), stream and version."""

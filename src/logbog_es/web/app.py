@@ -36,8 +36,8 @@ API_PREFIXES = (
     "/submissions",
     "/evaluations",
     "/docs",
+    "/docs-assets",
     "/openapi.json",
-    "/redoc",
     "/healthz",
     "/readyz",
     "/metrics",
@@ -50,9 +50,9 @@ CSP = (
 
 
 class SecurityHeaders:
-    """Headers on every response (plain ASGI, so it costs the API nearly nothing): nosniff
-    everywhere; on the web's pages also the Content-Security-Policy, no framing, no referrer
-    to other sites."""
+    """Headers on the web's pages (plain ASGI, so it costs the API nearly nothing): the
+    Content-Security-Policy, no framing, no referrer to other sites. (nosniff and no-store are
+    the API's own, see api/app.py.)"""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -66,7 +66,6 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
                 if page:
                     headers.setdefault("Content-Security-Policy", CSP)
                     headers.setdefault("Referrer-Policy", "same-origin")

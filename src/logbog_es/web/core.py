@@ -316,8 +316,12 @@ def post(routes: APIRouter, path: str) -> Callable[[FormHandler], FormHandler]:
 
     def register(handler: FormHandler) -> FormHandler:
         async def endpoint(request: Request) -> Response:
-            parsed = await request.form(max_files=0, max_fields=200, max_part_size=65_536)
-            form = {k: v for k, v in parsed.items() if isinstance(v, str)}
+            form: Form = {}
+            # Without a session there is nothing to read a body for (but a login): the handler
+            # sends the browser to the login page.
+            if path.startswith("/log-ind") or SESSION_COOKIE in _cookie_names(request):
+                parsed = await request.form(max_files=0, max_fields=200, max_part_size=65_536)
+                form = {k: v for k, v in parsed.items() if isinstance(v, str)}
             return await run_in_threadpool(handler, request, form)
 
         endpoint.__name__ = handler.__name__
@@ -325,6 +329,11 @@ def post(routes: APIRouter, path: str) -> Callable[[FormHandler], FormHandler]:
         return handler
 
     return register
+
+
+def _cookie_names(request: Request) -> str:
+    """The request's cookie names (both session cookie names contain SESSION_COOKIE)."""
+    return " ".join(request.cookies)
 
 
 def key_of(form: Mapping[str, Any]) -> str | None:
