@@ -624,7 +624,7 @@ def _import_legacy(
     from rich.table import Table
 
     from logbog_es.domain.errors import LogbogError
-    from logbog_es.migration.importer import Importer, LineRejected
+    from logbog_es.migration.importer import Importer, LineRejected, decode_lines
     from logbog_es.migration.legacy import Reference
 
     path = Path(file)
@@ -633,11 +633,7 @@ def _import_legacy(
         raise typer.Exit(2)
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    # Only \n ends a line: JSON strings may hold U+2028 and the like, which splitlines() splits.
-    text = data.decode("utf-8-sig", errors="replace")  # a byte-order mark is not part of line 1
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines, invalid = decode_lines(data)
     container = _container_for_projections()
     try:
         importer = Importer(
@@ -678,7 +674,8 @@ def _import_legacy(
             console=console,
             transient=False,
         ) as progress:
-            task = progress.add_task("importing", total=len(lines), rate="-")
+            total = len(lines) + len(invalid)
+            task = progress.add_task("importing", total=total, rate="-")
 
             started = time.perf_counter()
 
@@ -690,15 +687,15 @@ def _import_legacy(
                     progress.update(task, rate=f"{done_count / elapsed:,.0f}")
 
             processes = workers or min(os.cpu_count() or 1, 4)
-            if importer.parallel(processes, sum(1 for line in lines if line.strip())):
+            if importer.parallel(processes, sum(1 for _, text in lines if text.strip())):
                 progress.update(task, description=f"importing ({processes} processes)")
             elif workers and workers > 1:
                 console.print(
                     f"--workers {workers}: importing with one process (several need PostgreSQL, "
                     "a real run and more lines than one batch)"
                 )
-            result = importer.run(enumerate(lines, start=1), progress=advance, workers=processes)
-            progress.update(task, completed=len(lines))
+            result = importer.run(lines, progress=advance, workers=processes, invalid=invalid)
+            progress.update(task, completed=total)
         if report:  # first: the report must not depend on the terminal taking the output
             Path(report).write_text(
                 json.dumps(result.as_json(), indent=2, ensure_ascii=False), encoding="utf-8"

@@ -189,6 +189,36 @@ class TestCli:
 class TestImportCli:
     """`logbog import legacy`: summary, report file, exit code."""
 
+    def test_a_line_not_in_utf8_is_reported_and_not_imported(self, env: Path) -> None:
+        """A Latin-1 line is named with its byte offset and nothing of it is imported; the
+        other lines are (issue 15, item 7: it was silently 'repaired' before)."""
+        import json
+        import random
+
+        from logbog_es.migration.generate import logbook, reference
+
+        rng = random.Random(7)
+        books = [logbook(i, rng) for i in range(3)]
+        encoded = [json.dumps(b, ensure_ascii=False).encode("utf-8") for b in books]
+        books[1]["programmes"][0]["approvals"][0]["note"] = "Sikker vurdering på stuegang"
+        latin = json.dumps(books[1], ensure_ascii=False).encode("latin-1")
+        export = env / "latin.jsonl"
+        export.write_bytes(encoded[0] + b"\n" + latin + b"\n" + encoded[2] + b"\n")
+        ref = env / "reference.json"
+        ref.write_text(json.dumps(reference()), encoding="utf-8")
+        report = env / "report.json"
+        args = ["import", "legacy", str(export), "--reference", str(ref), "--report", str(report)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        body = json.loads(report.read_text(encoding="utf-8"))
+        assert body["summary"]["imported"] == 2
+        (failed,) = [line for line in body["lines"] if line["status"] == "failed"]
+        assert failed["line"] == 2
+        at = next(i for i, byte in enumerate(latin) if byte >= 0x80) + 1  # the first æ, ø, å
+        message = failed["errors"][0]["message"]
+        assert f"not valid UTF-8 at byte {at} of the line" in message
+        assert f"(byte {len(encoded[0]) + 1 + at} of the file)" in message
+
     def test_import_report_and_exit_code(self, env: Path) -> None:
         """A file with one bad line exits 1 and the report names it; a second run skips."""
         import json

@@ -677,3 +677,26 @@ def test_imported_facts_read_back(index: int, seed: int) -> None:
         }
     finally:
         container.close()
+
+
+class TestDecodingLines:
+    """The export's bytes into numbered lines (issue 15, item 7)."""
+
+    def test_lines_bom_crlf_and_separators(self) -> None:
+        from logbog_es.migration.importer import decode_lines
+
+        data = '\ufeff{"a": "x\u2028y"}\r\n\n{"b": 1}\n'.encode()
+        lines, invalid = decode_lines(data)
+        assert lines == [(1, '{"a": "x\u2028y"}'), (2, ""), (3, '{"b": 1}')]
+        assert invalid == []
+
+    def test_invalid_bytes_name_line_and_offset(self) -> None:
+        from logbog_es.migration.importer import decode_lines
+
+        data = b'{"ok": 1}\n{"name": "S\xf8ren"}\n{"ok": 2}'
+        lines, invalid = decode_lines(data)
+        assert [n for n, _ in lines] == [1, 3]
+        (bad,) = invalid
+        assert bad.line == 2
+        assert bad.status == "failed"
+        assert "byte 12 of the line (byte 22 of the file)" in bad.errors[0].message

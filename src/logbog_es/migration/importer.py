@@ -113,6 +113,36 @@ class LineRejected(Exception):
         self.errors = errors
 
 
+def decode_lines(data: bytes) -> tuple[list[tuple[int, str]], list[LineResult]]:
+    """The export's lines, numbered from 1, and a failed result for every line that is not
+    valid UTF-8, naming the line and the byte where it breaks: nothing of such a line is
+    imported (a Latin-1 export would otherwise have every æ, ø and å silently replaced).
+
+    Only \n ends a line: JSON strings may hold U+2028 and the like. A byte-order mark before
+    the first line and a \r before each \n are not part of the line."""
+    chunks = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    if chunks and chunks[-1] == b"":
+        chunks.pop()
+    lines: list[tuple[int, str]] = []
+    invalid: list[LineResult] = []
+    offset = len(data) - len(data.removeprefix(b"\xef\xbb\xbf"))
+    for number, chunk in enumerate(chunks, start=1):
+        raw = chunk.removesuffix(b"\r")
+        try:
+            lines.append((number, raw.decode("utf-8")))
+        except UnicodeDecodeError as error:
+            message = (
+                f"not valid UTF-8 at byte {error.start + 1} of the line (byte "
+                f"{offset + error.start + 1} of the file): the export must be written in UTF-8 "
+                "(not Latin-1 or Windows-1252); nothing of this line was imported"
+            )
+            invalid.append(
+                LineResult(number, None, "failed", errors=[LineError(number, "(line)", message)])
+            )
+        offset += len(chunk) + 1
+    return lines, invalid
+
+
 def _path(loc: Iterable[Any]) -> str:
     parts: list[str] = []
     for item in loc:
@@ -424,12 +454,14 @@ class Importer:
         progress: Callable[[LineResult], None] | None = None,
         *,
         workers: int = 1,
+        invalid: Iterable[LineResult] = (),
     ) -> Report:
         """Plan the whole file, register its signers, then import the lines batch by batch,
         with `workers` processes when the store is PostgreSQL and there is more than a batch
-        (a dry run and the embedded stores use one)."""
+        (a dry run and the embedded stores use one). `invalid`: lines already failed (not
+        UTF-8), reported with the rest."""
         numbered = [(number, text) for number, text in lines if text.strip()]
-        report = Report(self.file_sha256, self.dry_run)
+        report = Report(self.file_sha256, self.dry_run, list(invalid))
         report.signers = self.prepare(Plan.of(numbered))
         if self.parallel(workers, len(numbered)):
             from logbog_es.migration.parallel import import_in_parallel  # noqa: PLC0415
