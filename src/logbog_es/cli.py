@@ -200,6 +200,50 @@ def revoke_staff(
     _operator_command("revoke-staff", sub, role, region)
 
 
+@admin.command("backup")
+def backup(
+    to: Annotated[str, typer.Argument(help="A folder for the copy (created; never overwritten).")],
+) -> None:
+    """A consistent copy of the embedded store (events and read models), taken while the
+    service runs. On PostgreSQL use pg_dump (README: Backup and restore)."""
+    import sqlite3
+    from pathlib import Path
+
+    settings = _settings()
+    storage = settings.storage
+    if storage.kind != "sqlite":
+        print(
+            "the store is PostgreSQL: back it up with pg_dump, e.g. "
+            "pg_dump --format=custom --schema=SCHEMA --file=logbog.dump DB "
+            "(README: Backup and restore)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
+    target = Path(to)
+    sources = [p for p in (storage.sqlite_events, storage.sqlite_read) if p is not None]
+    clashes = [target / p.name for p in sources if (target / p.name).exists()]
+    if clashes:
+        print(
+            f"{clashes[0]} exists; give a new folder (a backup never overwrites)", file=sys.stderr
+        )
+        raise typer.Exit(2)
+    if not sources[0].exists():
+        print(f"there is no store at {sources[0]} to back up", file=sys.stderr)
+        raise typer.Exit(2)
+    target.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        if not source.exists():
+            continue
+        # SQLite's online backup: a consistent copy while writers go on.
+        with sqlite3.connect(source) as live, sqlite3.connect(target / source.name) as copy:
+            live.backup(copy)
+        print(f"{source} -> {target / source.name}")
+    print(
+        "keep LOGBOG_CIPHER_KEY (and earlier keys) apart from the copy: without them its "
+        "personal data cannot be read; to restore, stop the service and copy the files back"
+    )
+
+
 @admin.command("create-cipher-key")
 def create_cipher_key() -> None:
     """Print a new AES-256 key for LOGBOG_CIPHER_KEY."""
