@@ -48,7 +48,7 @@ from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.policy import Actor
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.registry import event_classes
-from logbog_es.domain.values import Capacity, Stage
+from logbog_es.domain.values import Capacity, Region, Stage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "events"
 
@@ -128,6 +128,14 @@ def sample_store() -> Logbog:
     )
     signer.complete_contact_details(email="fx001@example.dk", cpr="010190-1234", meta=imported)
     app.save(signer)
+    jonas = app.repository.get(doctor_id("DM005"))
+    jonas.record_transfer(
+        from_regions=[Region.NORD],
+        to_region=Region.SYD,
+        reason="Fortsætter hoveduddannelsen i Syd",
+        meta=Meta("demo-sekretariat-syd", Capacity.SECRETARIAT, "fixtures:transfer"),
+    )
+    app.save(jonas)
     return app
 
 

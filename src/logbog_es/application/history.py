@@ -190,7 +190,11 @@ def _words(
         )
         params["delegated"] = say("history.with_approval_right") if fields.get("delegated") else ""
     try:
-        return template.format_map({k: present(k, v) for k, v in params.items()})
+        shown = {
+            k: ", ".join(str(present(k, x)) for x in v) if isinstance(v, list) else present(k, v)
+            for k, v in params.items()
+        }
+        return template.format_map(shown)
     except (KeyError, IndexError):
         return say("history.unknown", type=topic)
 

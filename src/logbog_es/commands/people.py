@@ -52,6 +52,12 @@ class StartProgramme(Command):
     stage: Stage
     region: Region = Field(description="The training region whose secretariat runs it.")
     hiring_date: date
+    transfer_reason: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Needed when the doctor is in training in another region on the hiring "
+        "date: the transfer is recorded, with this reason, and shown to the doctor.",
+    )
 
 
 class AddEmployment(Command):

@@ -167,6 +167,29 @@ class Doctor(LogbogAggregate):
             aggregate.email = self.email
             aggregate.cpr = self.cpr
 
+    class TransferRecorded(Event):
+        """The doctor, in training in one region, starts a programme in another: the new
+        region's secretariat may then read the doctor's history (a transfer, with its reason)."""
+
+        TOPIC = "logbog:Doctor.TransferRecorded"
+        from_regions: list[str]
+        to_region: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            pass  # the history and the doctor's readers show it; nothing in the state changes
+
+    def record_transfer(
+        self, *, from_regions: list[Region], to_region: Region, reason: str, meta: Meta
+    ) -> None:
+        self._record(
+            self.TransferRecorded,
+            meta,
+            from_regions=sorted(r.value for r in from_regions),
+            to_region=to_region.value,
+            reason=check_text(reason, "transfer_reason", max_length=2000),
+        )
+
     @staticmethod
     def check_details(name: str, email: str | None, cpr: str | None) -> tuple[str, str, str | None]:
         """Name, e-mail ("" when unknown) and CPR number as a registration stores them."""

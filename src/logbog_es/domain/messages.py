@@ -79,6 +79,11 @@ MESSAGES: dict[str, str] = {
     "department.exists": "a department with code {code!r} is already registered",
     "department.unknown": "no department with id {department_id} is registered",
     # Doctors.
+    "programme.transfer_needed": (
+        "the doctor is in training in region {regions} on the hiring date; a programme in "
+        "region {region} makes it a transfer, which lets region {region}'s secretariat read the "
+        "doctor's whole history: give transfer_reason to record it (the doctor sees it)"
+    ),
     "doctor.exists": (
         "a doctor with authorisation id {authorisation_id!r} is already registered "
         "(doctor id {doctor_id})"
@@ -280,6 +285,9 @@ MESSAGES: dict[str, str] = {
     ),
     # The audit trail: one line per event, in words (English for now).
     "history.logbog:Doctor.Registered": "{subject} was registered as a doctor",
+    "history.logbog:Doctor.TransferRecorded": (
+        "transferred from region {from_regions} to region {to_region}: {reason}"
+    ),
     "history.logbog:Doctor.ContactDetailsRecorded": (
         "contact details of {subject} completed from their own logbook in the old system"
     ),

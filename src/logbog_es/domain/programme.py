@@ -7,6 +7,7 @@ between employments fall on the 1st of a month.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
@@ -974,3 +975,16 @@ class Programme(LogbogAggregate):
 
 def _with_status(request: AssessmentRequest, status: RequestStatus) -> AssessmentRequest:
     return replace(request, status=status)
+
+
+def training_elsewhere(programmes: Iterable[Programme], region: Region, on: date) -> list[Region]:
+    """The other regions where the doctor is in training on `on` (a programme there with no
+    employment yet, or one that has not ended): starting a programme in `region` then is a
+    transfer, which must be stated with its reason, as it lets `region`'s secretariat read the
+    doctor's whole history (issue 15, item 4)."""
+    found = {
+        p.region
+        for p in programmes
+        if p.region is not region and (not p.employments or max(e.end for e in p.employments) >= on)
+    }
+    return sorted(found)

@@ -13,11 +13,13 @@ from logbog_es.commands import (
     RegisterDoctor,
     StartProgramme,
 )
+from logbog_es.domain.base import LogbogAggregate
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.policy import Action, Target
-from logbog_es.domain.programme import employment_id, programme_id
+from logbog_es.domain.programme import employment_id, programme_id, training_elsewhere
+from logbog_es.domain.readlog import ReadLog, read_log_id
 
 # -- doctors and programmes -----------------------------------------------------------------
 
@@ -44,6 +46,22 @@ def start_programme(cmd: StartProgramme, ctx: Context) -> Decided:
     specialty.check_stage(cmd.stage)
     specialty.check_open_on(cmd.hiring_date)
     pinned = specialty.pin(cmd.stage, cmd.hiring_date)  # R1
+    others = [load_programme(ctx, ref.programme_id) for ref in doctor.programmes]
+    elsewhere = training_elsewhere(others, cmd.region, cmd.hiring_date)
+    saved: tuple[LogbogAggregate, ...] = ()
+    if elsewhere:
+        if not cmd.transfer_reason:
+            raise Conflict(
+                "programme.transfer_needed",
+                regions=", ".join(r.value for r in elsewhere),
+                region=cmd.region.value,
+            )
+        doctor.record_transfer(
+            from_regions=elsewhere, to_region=cmd.region, reason=cmd.transfer_reason, meta=meta
+        )
+        readers = ctx.app.find(ReadLog, read_log_id(doctor.id)) or ReadLog.open(doctor.id, meta)
+        readers.record(f"transfer to region {cmd.region.value}: history readable", meta)
+        saved = (readers,)
     programme = doctor.start_programme(
         programme_id=programme_id(ctx.command_id),
         specialty_code=specialty.code,
@@ -53,7 +71,7 @@ def start_programme(cmd: StartProgramme, ctx: Context) -> Decided:
         pinned=pinned,
         meta=meta,
     )
-    return Decided((doctor, programme), doctor)
+    return Decided((doctor, programme, *saved), doctor)
 
 
 @handles(AddEmployment)
