@@ -6,17 +6,20 @@ does it all, and tests build their fakes through it too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import psycopg
+import structlog
 from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Identifier
 
 from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
+from logbog_es.application.checkpoints import Checkpoints, load_or_create_key
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
 from logbog_es.projections.department_overview import DepartmentOverview
@@ -29,6 +32,8 @@ from logbog_es.projections.submissions import Submissions
 from logbog_es.projections.supervisor_requests import SupervisorRequests
 from logbog_es.settings import Settings, Storage
 from logbog_es.tokens import TokenVerifier
+
+log = structlog.get_logger("logbog.checkpoints")
 
 
 def all_projections() -> list[Projection]:
@@ -115,10 +120,29 @@ class Container:
     app: Logbog
     read_store: ReadStore
     runner: Runner
+    checkpoints: Checkpoints
     verifier: TokenVerifier | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    _stop_checkpoints: threading.Event = field(default_factory=threading.Event)
+
+    def start_checkpoints(self) -> None:
+        """Sign the chain head every `checkpoint_minutes` while it moves (for the process that
+        runs the projections: one signer is enough)."""
+        interval = self.settings.checkpoint_minutes * 60
+
+        def loop() -> None:
+            signed = -1
+            while not self._stop_checkpoints.wait(interval):
+                try:
+                    if self.app.position() != signed:
+                        signed = self.checkpoints.at_head(self.app.recorder).position
+                except Exception as error:  # the database may be down: try again next time
+                    log.warning("checkpoint not written", error_type=type(error).__name__)
+
+        threading.Thread(target=loop, name="checkpoints", daemon=True).start()
 
     def close(self) -> None:
+        self._stop_checkpoints.set()
         self.runner.stop()
         self.read_store.close()
         self.app.close()
@@ -153,6 +177,15 @@ def bootstrap(
     runner = Runner(app.recorder, app.mapper, read_store, all_projections())
     runner.create_tables()
     verifier = TokenVerifier(settings) if with_tokens else None
+    key_path = settings.checkpoint_key_path
+    if settings.checkpoint_key_file is not None and not key_path.exists():
+        raise ValueError(f"LOGBOG_CHECKPOINT_KEY_FILE {key_path} does not exist")
+    checkpoints = Checkpoints(load_or_create_key(key_path), settings.checkpoint_directory)
     return Container(
-        settings=settings, app=app, read_store=read_store, runner=runner, verifier=verifier
+        settings=settings,
+        app=app,
+        read_store=read_store,
+        runner=runner,
+        checkpoints=checkpoints,
+        verifier=verifier,
     )

@@ -87,6 +87,7 @@ def serve(
         loaded = True
     if workers == 1 and settings.in_process_projections:
         container.runner.catch_up()
+        container.start_checkpoints()  # the process that runs the projections signs the head
     base = f"http://{host}:{port}"
     print(f"\nLogbog is serving at {base} ({workers} worker{'s' if workers > 1 else ''})")
     print(f"  web app: {base}/")
@@ -355,6 +356,7 @@ def projections_run(
     signal.signal(signal.SIGINT, stop)
     log.info("projections running", names=names or list(container.runner.projections))
     try:
+        container.start_checkpoints()
         container.runner.run_forever(
             names or None,
             poll_seconds=poll_seconds,
@@ -393,6 +395,7 @@ def dossier(
     from logbog_es.application import queries
     from logbog_es.domain.errors import LogbogError
     from logbog_es.domain.policy import Actor
+    from logbog_es.edge import submission_document
 
     container = _container_for_projections()
     try:
@@ -403,7 +406,7 @@ def dossier(
         except (LogbogError, ValueError) as error:
             print(getattr(error, "message", str(error)), file=sys.stderr)
             raise typer.Exit(1) from error
-        body = queries.submission_body(view)
+        body = submission_document(container, view)
         print(f"submission {submission_id}: {body['kind']} submitted {body['submitted_on']}")
         if view.submission.imported:
             package = view.submission.package
@@ -541,6 +544,21 @@ def _parse_day(name: str, value: str | None) -> date | None:
         raise typer.Exit(2) from error
 
 
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the chain head now and append it to the checkpoints (run it from cron, or let the
+    projections' process do it every LOGBOG_CHECKPOINT_MINUTES)."""
+    container = _container_for_projections()
+    try:
+        done = container.checkpoints.at_head(container.app.recorder)
+        print(
+            f"signed position {done.position} sha256 {done.sha256} with key {done.key_id} "
+            f"into {container.checkpoints.path}"
+        )
+    finally:
+        container.close()
+
+
 @audit.command("verify")
 def audit_verify(
     doctor: Annotated[
@@ -575,6 +593,10 @@ def audit_verify(
         result = verify(container.app.recorder, streams)
         for finding in result.findings:
             print(str(finding))
+        signed = container.checkpoints.read()
+        mismatches = container.checkpoints.check(container.app.recorder)
+        for problem in mismatches:
+            print(problem)
         broken = broken_anchors(container.app, streams or set()) if doctor_id else []
         for submission in broken:
             print(
@@ -586,10 +608,15 @@ def audit_verify(
             f"checked {result.checked} events ({scope}); chain head position "
             f"{result.head_position} sha256 {result.head_sha256}"
         )
-        if result.findings or broken:
+        print(
+            f"{len(signed)} signed checkpoint(s) in {container.checkpoints.path}, "
+            f"{len(mismatches)} not matching"
+        )
+        if result.findings or broken or mismatches:
             print(
                 f"{len(result.findings)} finding(s), {len(broken)} submission anchor(s) "
-                "broken: the store was changed behind the service",
+                f"broken, {len(mismatches)} signed checkpoint(s) not matching: the store was "
+                "changed behind the service",
                 file=sys.stderr,
             )
             raise typer.Exit(1)

@@ -189,6 +189,21 @@ def render(submission: dict[str, Any], *, compress: bool = True) -> bytes:
             ("Pakkens SHA-256", submission["sha256"]),
         ]
     )
+    checkpoint = submission.get("checkpoint")
+    if checkpoint:  # signed outside the database: a rewritten past no longer matches it
+        pdf.pairs(
+            [
+                (
+                    "Revisionsspor",
+                    f"position {checkpoint['position']}, SHA-256 {checkpoint['sha256']}",
+                ),
+                (
+                    "Signeret kontrolpunkt",
+                    f"nøgle {checkpoint['key_id']}, {checkpoint['at']}, "
+                    f"Ed25519 {checkpoint['signature']}",
+                ),
+            ]
+        )
     pdf.heading("Oversigt over lægelig ansættelse")
     _employments(pdf, package["employments"])
     if package.get("general_practices"):

@@ -12,13 +12,17 @@ hand the command model to the application here.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
+from typing import Any
 
 from logbog_es import metrics
 from logbog_es.application.app import CommandResult
+from logbog_es.application.queries import SubmissionView, submission_body
 from logbog_es.bootstrap import Container
 from logbog_es.commands import Command
 from logbog_es.domain.errors import InvalidInput, LogbogError
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.submission import Submission
 
 
 class ReadModelBehind(Exception):
@@ -53,7 +57,28 @@ def run_command(
         metrics.COMMANDS.labels(command.NAME, outcome).inc()
         metrics.COMMAND_SECONDS.labels(command.NAME).observe(time.perf_counter() - started)
     container.runner.wake()
+    if command.NAME == "submit-documentation" and not result.replayed:
+        _checkpoint_submission(container, result)
     return result
+
+
+def _checkpoint_submission(container: Container, result: CommandResult) -> None:
+    """Every submission gets a signed checkpoint of the chain head it recorded, written out of
+    the database at once (before anyone could rewrite the past it vouches for)."""
+    submission_id = next(e.stream_id for e in result.events if e.type == Submission.Submitted.TOPIC)
+    submission = container.app.find(Submission, submission_id)
+    assert submission is not None
+    anchor = submission.chain_head
+    container.checkpoints.sign(anchor["position"], anchor["sha256"], str(submission_id))
+
+
+def submission_document(container: Container, view: SubmissionView) -> dict[str, Any]:
+    """A submission as the API and the web show and print it: the package, whether it is
+    reproducible, and its signed checkpoint (from outside the database)."""
+    body = submission_body(view)
+    found = container.checkpoints.for_submission(str(view.submission.id))
+    body["checkpoint"] = asdict(found) if found else None
+    return body
 
 
 def wait_for_read_model(container: Container, after: int | None, names: list[str]) -> None:

@@ -92,6 +92,19 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(
         default=5.0, description="How long a query with ?after= waits for its read model."
     )
+    checkpoint_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 key (PEM) signing checkpoints of the audit chain; kept out of the "
+        "database. Unset in development: var_dir/checkpoint-key.pem, created.",
+    )
+    checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where signed checkpoints are appended (checkpoints.jsonl); best on other "
+        "storage than the database. Unset: var_dir/checkpoints.",
+    )
+    checkpoint_minutes: float = Field(
+        default=60.0, gt=0, description="How often the projections' process signs the chain head."
+    )
     metrics_token: str | None = Field(
         default=None,
         description="/metrics answers only `Authorization: Bearer <this>`; required in production.",
@@ -157,6 +170,11 @@ class Settings(BaseSettings):
                 )
             if self.demo_data:
                 raise ValueError("production must not load demo data: set LOGBOG_DEMO_DATA=false")
+            if self.checkpoint_key_file is None:
+                raise ValueError(
+                    "production needs LOGBOG_CHECKPOINT_KEY_FILE: the Ed25519 key that signs "
+                    "checkpoints of the audit chain, kept out of the database (README: Audit trail)"
+                )
         if self.oidc_issuer and not (self.oidc_client_id and self.oidc_redirect_url):
             raise ValueError(
                 "LOGBOG_OIDC_ISSUER needs LOGBOG_OIDC_CLIENT_ID and LOGBOG_OIDC_REDIRECT_URL "
@@ -178,6 +196,14 @@ class Settings(BaseSettings):
     def demo_login(self) -> bool:
         """The web's demo user picker: in development, and never beside a real login."""
         return self.development and not self.oidc_issuer
+
+    @property
+    def checkpoint_key_path(self) -> Path:
+        return self.checkpoint_key_file or self.var_dir / "checkpoint-key.pem"
+
+    @property
+    def checkpoint_directory(self) -> Path:
+        return self.checkpoint_dir or self.var_dir / "checkpoints"
 
     @property
     def signing_key_file(self) -> Path:

@@ -150,6 +150,13 @@ class TestKbuToIndependentPractice:
 
         body = ok(api.get(f"/submissions/{submission_id}", str(trainee)))  # type: ignore[arg-type]
         assert body["reproducible"] is True
+        # Signed at submission, outside the database: the chain head it recorded.
+        checkpoint = body["checkpoint"]
+        assert (checkpoint["position"], checkpoint["sha256"]) == (
+            body["chain_head"]["position"],
+            body["chain_head"]["sha256"],
+        )
+        assert api.container.checkpoints.check(api.container.app.recorder) == []
         package = body["package"]
         assert package["general_practices"] == ["Afdeling GP1"]
         assert [c["approval"]["approved_by"]["name"] for c in package["competencies"]] == [
@@ -197,6 +204,9 @@ class TestKbuToIndependentPractice:
         assert pdf.content.startswith(b"%PDF")
         assert pdf.headers["X-Package-SHA256"] == body["sha256"]
         served = _page_texts(pdf.content)
+        assert checkpoint["signature"][:40] in " ".join(str(page) for page in served).replace(
+            "\n", ""
+        )
         assert served == _page_texts(dossier_pdf.render(again, compress=False))
         longer = copy.deepcopy(again)  # the same package, its competencies listed 60 times
         longer["package"]["competencies"] *= 60

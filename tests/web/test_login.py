@@ -18,7 +18,12 @@ import httpx2
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from eventsourcing.cryptography import AESCipher
 from fastapi.testclient import TestClient
 
@@ -121,9 +126,16 @@ def production_settings(tmp_path: Path) -> Settings:
         .public_key()
         .public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     )
+    checkpoint_key = tmp_path / "checkpoint-key.pem"
+    checkpoint_key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+        )
+    )
     return Settings(
         env="production",
         var_dir=tmp_path / "var",
+        checkpoint_key_file=checkpoint_key,
         jwt_issuer=ISSUER + "/",
         jwt_public_key_file=public,
         cipher_key=AESCipher.create_key(32),

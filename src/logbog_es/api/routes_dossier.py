@@ -14,6 +14,7 @@ from logbog_es import dossier_pdf
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.application import queries
 from logbog_es.domain.readiness import SubmissionKind
+from logbog_es.edge import submission_document
 from logbog_es.projections import submissions
 
 router = APIRouter(tags=["documentation for STPS"])
@@ -52,6 +53,11 @@ class SubmissionOut(BaseModel):
     )
     chain_head: dict[str, Any]
     chain_intact: bool
+    checkpoint: dict[str, Any] | None = Field(
+        default=None,
+        description="The chain head signed at submission, outside the database (key id, time, "
+        "Ed25519 signature); `logbog audit verify` checks the chain against it.",
+    )
     package: dict[str, Any]
     supplements: list[SupplementOut]
 
@@ -100,7 +106,7 @@ def submission(
     `reproducible` says whether rebuilding the package from the events gives the stored hash.
     """
     view = queries.read_submission(container.app, actor, submission_id)
-    body = queries.submission_body(view)
+    body = submission_document(container, view)
     if accept and "application/pdf" in accept.lower():
         queries.legacy_pdf_refused(view)
         return Response(

@@ -13,6 +13,7 @@ from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.logbook import AttestationKind
 from logbog_es.domain.readiness import REQUIRED_STAGE
 from logbog_es.domain.submission import Submission
+from logbog_es.edge import submission_document
 from logbog_es.web import i18n
 from logbog_es.web.core import Form, Page, Web, WebUser, key_of, post, redirect
 from logbog_es.web.reading import Logbooks, parse_id
@@ -195,7 +196,7 @@ def router(web: Web) -> APIRouter:
             view = read_submission(user, submission_id)
             queries.legacy_pdf_refused(view)
             return Response(
-                dossier_pdf.render(queries.submission_body(view)),
+                dossier_pdf.render(submission_document(web.container, view)),
                 media_type="application/pdf",
                 headers={
                     "Content-Disposition": (
