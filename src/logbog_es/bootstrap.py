@@ -19,7 +19,8 @@ from psycopg.sql import SQL, Identifier
 
 from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
-from logbog_es.application.checkpoints import Checkpoints, load_or_create_key
+from logbog_es.application.checkpoints import Checkpoints
+from logbog_es.keys import load_or_create_ed25519
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
 from logbog_es.projections.department_overview import DepartmentOverview
@@ -180,7 +181,7 @@ def bootstrap(
     key_path = settings.checkpoint_key_path
     if settings.checkpoint_key_file is not None and not key_path.exists():
         raise ValueError(f"LOGBOG_CHECKPOINT_KEY_FILE {key_path} does not exist")
-    checkpoints = Checkpoints(load_or_create_key(key_path), settings.checkpoint_directory)
+    checkpoints = Checkpoints(load_or_create_ed25519(key_path), settings.checkpoint_directory)
     return Container(
         settings=settings,
         app=app,

@@ -8,7 +8,6 @@ provider's public keys are read from its JWKS URL or a PEM file.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from logbog_es.keys import load_or_create_ed25519
 from logbog_es.settings import Settings
 
 LOCAL_KID = "logbog-local"
@@ -27,22 +27,10 @@ class InvalidToken(Exception):
 
 
 def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise InvalidToken(f"{path} does not hold an Ed25519 private key")
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    return key
+    try:
+        return load_or_create_ed25519(path)
+    except ValueError as error:
+        raise InvalidToken(str(error)) from error
 
 
 class TokenVerifier:

@@ -16,8 +16,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es import __version__, metrics
 from logbog_es.api import (
@@ -32,34 +30,19 @@ from logbog_es.api import (
 from logbog_es.api.limits import RequestLimits
 from logbog_es.api.schemas import Health
 from logbog_es.bootstrap import Container
+from logbog_es.edge import ResponseHeaders
 
 log = structlog.get_logger("logbog.request")
 DOCS_ASSETS = Path(__file__).parent / "static"
 SWAGGER_UI = "5.35.0"
 
 
-class PrivateAnswers:
+def private_answers(path: str) -> dict[str, str]:
     """Answers hold personal data: no cache may keep them, and no browser may guess their
     type. (Static files and the documentation's assets may be cached.)"""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cacheable = scope["path"].startswith(("/static/", "/docs-assets/"))
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                if not cacheable:
-                    headers.setdefault("Cache-Control", "no-store")
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+    if path.startswith(("/static/", "/docs-assets/")):
+        return {"X-Content-Type-Options": "nosniff"}
+    return {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
 DESCRIPTION = """
@@ -98,7 +81,7 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     app.add_middleware(
         RequestLimits, max_body=container.settings.max_body_bytes, verifier=container.verifier
     )
-    app.add_middleware(PrivateAnswers)
+    app.add_middleware(ResponseHeaders, choose=private_answers)
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)

@@ -11,12 +11,11 @@ import httpx2
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es.bootstrap import Container
 from logbog_es.domain.errors import LogbogError
+from logbog_es.edge import ResponseHeaders
 from logbog_es.web import auth, evaluations, history, logbook, programme, supervisor
 from logbog_es.web.core import LoginRequired, Web
 from logbog_es.web.oidc import OidcClient
@@ -49,30 +48,16 @@ CSP = (
 )
 
 
-class SecurityHeaders:
-    """Headers on the web's pages (plain ASGI, so it costs the API nearly nothing): the
-    Content-Security-Policy, no framing, no referrer to other sites. (nosniff and no-store are
-    the API's own, see api/app.py.)"""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        page = not is_api(scope["path"])
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if page:
-                    headers.setdefault("Content-Security-Policy", CSP)
-                    headers.setdefault("Referrer-Policy", "same-origin")
-                    headers.setdefault("X-Frame-Options", "DENY")
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+def page_headers(path: str) -> dict[str, str]:
+    """On the web's pages: the Content-Security-Policy, no framing, no referrer to other
+    sites (nosniff and no-store are the API's own, see api/app.py)."""
+    if is_api(path):
+        return {}
+    return {
+        "Content-Security-Policy": CSP,
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
 
 
 def _as_page(web: Web, api_handler: Any) -> Any:
@@ -142,5 +127,5 @@ def install(
         if error_class not in (LoginRequired, StarletteHTTPException):
             app.add_exception_handler(error_class, _as_page(web, handler))
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ResponseHeaders, choose=page_headers)
     return web
