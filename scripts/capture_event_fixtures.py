@@ -31,6 +31,7 @@ from logbog_es.commands import (
     GrantSupervisorAccess,
     RecordAbsence,
     RecordCourseCompletion,
+    RegisterDoctor,
     RegisterPriorAttestation,
     RespondToEvaluations,
     RevokeStaff,
@@ -128,6 +129,12 @@ def sample_store() -> Logbog:
     )
     signer.complete_contact_details(email="fx001@example.dk", cpr="010190-1234", meta=imported)
     app.save(signer)
+    app.execute(  # with a CPR number: its claim (one CPR number, one doctor)
+        RegisterDoctor(
+            authorisation_id="FX002", name="Fixtur Læge", email="fx2@example.dk", cpr="020290-1234"
+        ),
+        app.resolve_actor("demo-sekretariat-nord"),
+    )
     jonas = app.repository.get(doctor_id("DM005"))
     jonas.record_transfer(
         from_regions=[Region.NORD],

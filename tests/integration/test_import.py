@@ -700,3 +700,24 @@ class TestDecodingLines:
         assert bad.line == 2
         assert bad.status == "failed"
         assert "byte 12 of the line (byte 22 of the file)" in bad.errors[0].message
+
+
+class TestCprOnce:
+    """One CPR number, one doctor, in an import as in a registration (issue 15, item 8)."""
+
+    @pytest.mark.parametrize("batch_size", [2, 3])  # the holder in an earlier batch, or this one
+    def test_the_second_line_with_a_held_number_fails(
+        self, memory_container: Container, batch_size: int
+    ) -> None:
+        books = _books(3, seed=11)
+        books[2]["doctor"]["cpr"] = books[0]["doctor"]["cpr"] = "030390-1234"
+        report = _import(memory_container, _lines(books), batch_size=batch_size)
+        statuses = [r.status for r in report.results]
+        assert statuses == ["imported", "imported", "failed"]
+        (error,) = report.results[2].errors
+        assert error.path == "doctor.cpr"
+        assert "030390" not in error.message
+        assert (
+            memory_container.app.find(Doctor, doctor_id(books[2]["doctor"]["authorisation_id"]))
+            is None
+        )

@@ -15,6 +15,7 @@ A refused command raises before anything is saved, so it writes nothing.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from logbog_es.application.cipher import CURRENT_KEY, PREVIOUS_KEYS
 from logbog_es.application.eventlog import DecodedEvents
 from logbog_es.application.positions import position_lookup
 from logbog_es.application.transcodings import DateAsISO
@@ -54,6 +56,7 @@ from logbog_es.domain.staff import StaffMember, staff_member_id
 from logbog_es.domain.values import Capacity
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+DEVELOPMENT_INDEX_KEY = "logbog-development-cpr-index"
 MAX_ATTEMPTS = 5
 
 A = TypeVar("A", bound=LogbogAggregate)
@@ -187,6 +190,14 @@ class Logbog(Application[UUID]):
         if shared and isinstance(found, LogbogAggregate):
             mark_shared(found)
         return found
+
+    def cpr_indexes(self, cpr: str) -> list[str]:
+        """The blind index of a CPR number under the current cipher key, then under each
+        earlier one (claims made before a rotation are still found). Without a cipher key (in
+        development) a fixed key stands in."""
+        keys = [self.env.get(CURRENT_KEY) or "", *(self.env.get(PREVIOUS_KEYS) or "").split(",")]
+        keys = [k.strip() for k in keys if k.strip()] or [DEVELOPMENT_INDEX_KEY]
+        return [hmac.new(k.encode(), cpr.encode(), hashlib.sha256).hexdigest() for k in keys]
 
     def position(self) -> int:
         """The global position: the id of the last event in the log (0 when empty)."""

@@ -79,6 +79,10 @@ MESSAGES: dict[str, str] = {
     "department.exists": "a department with code {code!r} is already registered",
     "department.unknown": "no department with id {department_id} is registered",
     # Doctors.
+    "doctor.cpr_taken": (
+        "this CPR number is already registered for another doctor; find that doctor in the "
+        "register instead of registering them again (or check the number)"
+    ),
     "programme.transfer_needed": (
         "the doctor is in training in region {regions} on the hiring date; a programme in "
         "region {region} makes it a transfer, which lets region {region}'s secretariat read the "

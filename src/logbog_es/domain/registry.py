@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from logbog_es.domain import (
     access,
+    cpr,
     curriculum,
     department,
     doctor,
@@ -30,6 +31,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     readlog.ReadLog,
     evaluation.Evaluation,
     evaluation.EvaluationResponse,
+    cpr.CprClaim,
 )
 
 

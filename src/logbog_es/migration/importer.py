@@ -28,6 +28,7 @@ from logbog_es.application.app import Logbog
 from logbog_es.application.chain import head
 from logbog_es.application.eventlog import existing_streams
 from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
+from logbog_es.domain.cpr import CprClaim, cpr_claim_id
 from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
@@ -301,6 +302,7 @@ class _Batch:
         self.lines: list[tuple[LineResult, list[LogbogAggregate]]] = []
         self.new_people: dict[str, Doctor] = {}
         self.created_by_line: list[str] = []  # approvers registered by the line being built
+        self.claims: dict[UUID, UUID] = {}  # CPR claims of the batch's lines -> their doctors
 
     def aggregates(self) -> list[LogbogAggregate]:
         unique: dict[UUID, LogbogAggregate] = {}
@@ -834,6 +836,9 @@ class Importer:
         touched[doctor.id] = doctor
         for i, legacy in enumerate(logbook.programmes):
             self._programme(number, f"programmes[{i}]", legacy, doctor, batch, touched)
+        claim = self._claim_cpr(number, doctor, batch)
+        if claim is not None:
+            touched[claim.id] = claim
         meta = Meta(
             f"import:{self.source}", Capacity.IMPORT, f"{IMPORT_COMMAND}:{logbook.legacy_id}"
         )
@@ -846,6 +851,34 @@ class Importer:
             command_name=IMPORT_COMMAND, payload_sha256=digest, events=recorded, meta=meta
         )
         return [*touched.values(), receipt], len(recorded) + 1
+
+    def _claim_cpr(self, number: int, doctor: Doctor, batch: _Batch) -> CprClaim | None:
+        """One CPR number, one doctor, as the command registering a doctor has it: a line
+        whose CPR number another doctor holds (in the store or an earlier line of the batch)
+        fails; else the claim saved with the line (none when the doctor holds it already)."""
+        if doctor.cpr is None:
+            return None
+        indexes = self.app.cpr_indexes(doctor.cpr)
+        for claim_id in (cpr_claim_id(i) for i in indexes):
+            holder = batch.claims.get(claim_id)
+            if holder is None:
+                found = self.app.find(CprClaim, claim_id)
+                holder = found.doctor_id if found else None
+            if holder is not None and holder != doctor.id:
+                raise LineRejected(
+                    [
+                        LineError(  # never echoed: personal data
+                            number,
+                            "doctor.cpr",
+                            "this CPR number is registered for another doctor",
+                        )
+                    ]
+                )
+            if holder == doctor.id:
+                return None
+        claim = CprClaim.claim(indexes[0], doctor.id, self._meta(number))
+        batch.claims[claim.id] = doctor.id
+        return claim
 
     def _programme(
         self,
