@@ -26,13 +26,14 @@ from pydantic import ValidationError
 
 from logbog_es.application.app import Logbog
 from logbog_es.application.chain import head
+from logbog_es.application.cpr import claim_cpr
 from logbog_es.application.eventlog import existing_streams
 from logbog_es.domain.base import LogbogAggregate, Meta, stable_id
-from logbog_es.domain.cpr import CprClaim, cpr_claim_id
+from logbog_es.domain.cpr import CprClaim
 from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
-from logbog_es.domain.errors import LogbogError
+from logbog_es.domain.errors import Conflict, LogbogError
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
 from logbog_es.domain.specialty import Specialty, specialty_id
@@ -853,32 +854,19 @@ class Importer:
         return [*touched.values(), receipt], len(recorded) + 1
 
     def _claim_cpr(self, number: int, doctor: Doctor, batch: _Batch) -> CprClaim | None:
-        """One CPR number, one doctor, as the command registering a doctor has it: a line
-        whose CPR number another doctor holds (in the store or an earlier line of the batch)
-        fails; else the claim saved with the line (none when the doctor holds it already)."""
-        if doctor.cpr is None:
-            return None
-        indexes = self.app.cpr_indexes(doctor.cpr)
-        for claim_id in (cpr_claim_id(i) for i in indexes):
-            holder = batch.claims.get(claim_id)
-            if holder is None:
-                found = self.app.find(CprClaim, claim_id)
-                holder = found.doctor_id if found else None
-            if holder is not None and holder != doctor.id:
-                raise LineRejected(
-                    [
-                        LineError(  # never echoed: personal data
-                            number,
-                            "doctor.cpr",
-                            "this CPR number is registered for another doctor",
-                        )
-                    ]
-                )
-            if holder == doctor.id:
-                return None
-        claim = CprClaim.claim(indexes[0], doctor.id, self._meta(number))
-        batch.claims[claim.id] = doctor.id
-        return claim
+        """One CPR number, one doctor, as a registration has it (`application.cpr`): the line
+        fails when another doctor holds the number, in the store or an earlier line of the
+        batch."""
+        try:
+            return claim_cpr(self.app, doctor, self._meta(number), batch.claims)
+        except Conflict:
+            raise LineRejected(  # never echoed: personal data
+                [
+                    LineError(
+                        number, "doctor.cpr", "this CPR number is registered for another doctor"
+                    )
+                ]
+            ) from None
 
     def _programme(
         self,

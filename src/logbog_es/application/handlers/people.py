@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from logbog_es.application.app import Context, Decided
+from logbog_es.application.cpr import claim_cpr
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import programme as load_programme
@@ -13,8 +14,7 @@ from logbog_es.commands import (
     RegisterDoctor,
     StartProgramme,
 )
-from logbog_es.domain.base import LogbogAggregate, Meta
-from logbog_es.domain.cpr import CprClaim, cpr_claim_id
+from logbog_es.domain.base import LogbogAggregate
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import Conflict, InvalidInput
@@ -34,23 +34,8 @@ def register_doctor(cmd: RegisterDoctor, ctx: Context) -> Decided:
     doctor = Doctor.register(
         authorisation_id=auth, name=cmd.name, email=cmd.email, cpr=cmd.cpr, meta=meta
     )
-    claims = claim_cpr(ctx, doctor, meta)
-    return Decided((doctor, *claims), doctor)
-
-
-def claim_cpr(ctx: Context, doctor: Doctor, meta: Meta) -> tuple[CprClaim, ...]:
-    """One CPR number, one doctor: refused when another doctor holds it (the number is never
-    echoed); else the claim to save with the doctor (none when they hold it already)."""
-    if doctor.cpr is None:
-        return ()
-    indexes = ctx.app.cpr_indexes(doctor.cpr)
-    for index in indexes:
-        claim = ctx.app.find(CprClaim, cpr_claim_id(index))
-        if claim is not None and claim.doctor_id != doctor.id:
-            raise Conflict("doctor.cpr_taken", field="cpr")
-        if claim is not None:
-            return ()
-    return (CprClaim.claim(indexes[0], doctor.id, meta),)
+    claim = claim_cpr(ctx.app, doctor, meta)  # one CPR number, one doctor
+    return Decided((doctor, *([claim] if claim else [])), doctor)
 
 
 @handles(StartProgramme)
