@@ -3,7 +3,10 @@
 - `run_command`: run a command once as an actor, count it in the metrics and wake the
   in-process projection runner, so that a page or a `?after=` query soon sees its effect;
 - `wait_for_read_model`: read your writes, waiting (bounded) for the read models to reach a
-  position, or `ReadModelBehind` when they do not in time.
+  position, or `ReadModelBehind` when they do not in time;
+- a submission's signed checkpoint, written out of the database when it is accepted, and
+  `submission_document`, the submission as both edges show and print it;
+- `ResponseHeaders`: headers every answer of an edge carries (no-store, nosniff, the pages' CSP).
 
 Both edges are clients of the application exactly alike: they parse and authenticate, then
 hand the command model to the application here.

@@ -319,7 +319,7 @@ def post(routes: APIRouter, path: str) -> Callable[[FormHandler], FormHandler]:
             form: Form = {}
             # Without a session there is nothing to read a body for (but a login): the handler
             # sends the browser to the login page.
-            if path.startswith("/log-ind") or SESSION_COOKIE in _cookie_names(request):
+            if path.startswith("/log-ind") or _has_session_cookie(request):
                 parsed = await request.form(max_files=0, max_fields=200, max_part_size=65_536)
                 form = {k: v for k, v in parsed.items() if isinstance(v, str)}
             return await run_in_threadpool(handler, request, form)
@@ -331,9 +331,8 @@ def post(routes: APIRouter, path: str) -> Callable[[FormHandler], FormHandler]:
     return register
 
 
-def _cookie_names(request: Request) -> str:
-    """The request's cookie names (both session cookie names contain SESSION_COOKIE)."""
-    return " ".join(request.cookies)
+def _has_session_cookie(request: Request) -> bool:
+    return any(name in request.cookies for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE))
 
 
 def key_of(form: Mapping[str, Any]) -> str | None:

@@ -44,10 +44,9 @@ class CompetencyTitles:
     def title(self, curriculum_id: UUID, code: str) -> str:
         if curriculum_id not in self.known:
             found = self.app.find(CurriculumVersion, curriculum_id, shared=True)
-            titles = {c.code: c.title for c in found.competencies} if found else {}
             if found is None:
                 return ""
-            self.known[curriculum_id] = titles
+            self.known[curriculum_id] = {c.code: c.title for c in found.competencies}
         return self.known[curriculum_id].get(code, "")
 
 
