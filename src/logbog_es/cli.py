@@ -490,7 +490,7 @@ def audit_trail(
     if csv:
         from dataclasses import asdict
 
-        from logbog_es.api.csv_export import HISTORY, csv_text
+        from logbog_es.exports import HISTORY, csv_text
 
         sys.stdout.write(csv_text((asdict(e) for e in result.entries), HISTORY))
         return

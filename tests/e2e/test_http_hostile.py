@@ -80,7 +80,7 @@ def test_neutral_cells_property() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from logbog_es.api.csv_export import FORMULA_STARTS, neutral
+    from logbog_es.exports import FORMULA_STARTS, neutral
 
     @given(st.text(max_size=20))
     def check(text: str) -> None:

@@ -11,14 +11,26 @@ from pathlib import Path
 import pytest
 
 from logbog_es.demo import demo_users
-from logbog_es.domain.logbook import RequestStatus
+from logbog_es.domain.logbook import AttestationKind, RequestStatus
 from logbog_es.domain.messages import MESSAGES
 from logbog_es.domain.policy import Action
 from logbog_es.domain.readiness import SubmissionKind
 from logbog_es.domain.training_time import AbsenceKind
-from logbog_es.domain.values import AssessmentMethod, Capacity, CourseKind, DoctorRole, Stage
+from logbog_es.domain.values import (
+    AssessmentMethod,
+    Capacity,
+    CourseKind,
+    DepartmentKind,
+    DoctorRole,
+    Region,
+    Stage,
+)
 from logbog_es.web import i18n
+from logbog_es.web.actions import ACTIONS, FIELD_NAMES, HINT_NAMES
 from logbog_es.web.core import NOTICES
+from logbog_es.web.curricula import VERSION_FIELDS
+from logbog_es.web.history import KINDS
+from logbog_es.web.secretariat import FLAGS, SORTS, STATUSES
 
 WEB = Path(i18n.__file__).parent
 TEMPLATES = sorted((WEB / "templates").glob("*.html"))
@@ -48,6 +60,19 @@ DYNAMIC: dict[str, list[str]] = {
         "introduction_programme",
     ],
     "demo.": [u.key for u in demo_users()],
+    "action.": sorted(ACTIONS),
+    "submit.": sorted(ACTIONS),
+    "intro.": sorted(ACTIONS),
+    "field.": sorted({*FIELD_NAMES, *VERSION_FIELDS}),
+    "hint.": HINT_NAMES,
+    "region.": [r.value for r in Region],
+    "department_kind.": [k.value for k in DepartmentKind],
+    "status.": list(STATUSES),
+    "flag.": list(FLAGS),
+    "sort.": list(SORTS),
+    "scope.": ["now_and_soon", "now", "soon", "past"],
+    "history_kind.": list(KINDS),
+    "prior.kind_": [k.value for k in AttestationKind],
 }
 
 

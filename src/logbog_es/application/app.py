@@ -255,6 +255,12 @@ class Logbog(Application[UUID]):
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
 
+    def check(self, command: Command, actor: Actor) -> None:
+        """Decide `command` as `actor` today and record nothing: raises the refusal it would
+        get now (a preview before a user confirms; the command itself is decided again)."""
+        handler = self._handlers[type(command)]
+        handler(command, Context(self, actor, f"check/{uuid4()}", self.today()))
+
     def _execute(
         self, command: Command, actor: Actor, client_key: str, expected_version: int | None
     ) -> CommandResult:

@@ -424,3 +424,62 @@ def department_name(app: Logbog, department_id: UUID) -> str:
     """A department's name, for showing where ('' for an unknown id)."""
     found = app.find(Department, department_id, shared=True)
     return found.name if found else ""
+
+
+def _allowed(app: Logbog, actor: Actor, action: Action, target: Target) -> bool:
+    return isinstance(decide(actor, action, target, app.today()), Allowed)
+
+
+def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozenset[str]:
+    """The staff commands `actor` may issue on `programme` today, decided by the policy with
+    the target each handler builds, so that a page offers only those (R1, R2, R5-R7, R10)."""
+    region = Target(region=programme.region)
+    departments = [e.department_id for e in programme.employments]
+    everywhere = Target(region=programme.region, rosters=_rosters(app, departments))
+    current = programme.employment_on(app.today())
+    here = _rosters(app, [current.department_id]) if current is not None else ()
+    checks = {
+        "add-employment": (Action.ADD_EMPLOYMENT, region),
+        "change-curriculum-version": (Action.CHANGE_CURRICULUM_VERSION, region),
+        "change-employment-fraction": (Action.CHANGE_EMPLOYMENT_FRACTION, region),
+        "extend-employment": (Action.EXTEND_EMPLOYMENT, region),
+        "record-absence": (Action.RECORD_ABSENCE, everywhere),
+        "record-course-completion": (Action.RECORD_COURSE_COMPLETION, everywhere),
+        "verify-prior-attestation": (Action.VERIFY_PRIOR_ATTESTATION, Target(rosters=here)),
+        "withdraw-approval": (Action.WITHDRAW_APPROVAL, Target(rosters=here)),
+    }
+    return frozenset(
+        name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
+    )
+
+
+def attestable(app: Logbog, actor: Actor, programme: Programme) -> frozenset[UUID]:
+    """The employments whose time `actor` may attest (R7: the department's UAO/tutor)."""
+    return frozenset(
+        e.employment_id
+        for e in programme.employments
+        if e.employment_id not in programme.time_attestations
+        and _allowed(
+            app,
+            actor,
+            Action.ATTEST_EMPLOYMENT_TIME,
+            Target(rosters=_rosters(app, [e.department_id])),
+        )
+    )
+
+
+def department_actions(app: Logbog, actor: Actor, department: Department) -> frozenset[str]:
+    """The commands `actor` may issue at `department` today (R2, R13)."""
+    region = Target(region=department.region)
+    chain_ = Target(rosters=_rosters(app, [department.id]))
+    checks = {
+        "appoint-uao": (Action.APPOINT_UAO, region),
+        "end-uao-appointment": (Action.END_UAO_APPOINTMENT, region),
+        "grant-supervisor-access": (Action.GRANT_SUPERVISOR_ACCESS, chain_),
+        "revoke-supervisor-access": (Action.REVOKE_SUPERVISOR_ACCESS, chain_),
+        "respond-to-evaluations": (Action.RESPOND_TO_EVALUATIONS, chain_),
+        "read-evaluation-comments": (Action.READ_EVALUATION_COMMENTS, chain_),
+    }
+    return frozenset(
+        name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
+    )

@@ -421,6 +421,18 @@ MESSAGES: dict[str, str] = {
     "command.id_malformed": (
         "the command id / Idempotency-Key must be 1-200 visible ASCII characters"
     ),
+    # The web pages' staff forms (web/actions.py).
+    "web.action_context": (
+        "this form needs the {name} it concerns; open it from the page that links to it"
+    ),
+    "web.action_not_offered": (
+        "you may not {action} here today; the page that links to it shows what you may do"
+    ),
+    "web.no_doctor_with_authorisation_id": (
+        "no doctor is registered with authorisation id {authorisation_id}; check the id, or ask "
+        "the secretariat to register the doctor first"
+    ),
+    "employment.unknown": "no employment with id {employment_id} in this programme",
 }
 
 

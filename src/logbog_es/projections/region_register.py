@@ -207,3 +207,20 @@ def register(
         cursor=cursor,
         limit=limit,
     )
+
+
+def find_people(store: ReadStore, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Registered doctors (with or without a programme) whose authorisation id is `text`
+    (any case) or whose name contains it; with how many programmes each has."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return store.fetchall(
+        "SELECT p.doctor_id, p.name, p.authorisation_id, "
+        "(SELECT COUNT(*) FROM register_programmes r WHERE r.trainee_id = p.doctor_id) "
+        "AS programmes FROM register_people p "
+        "WHERE UPPER(p.authorisation_id) = ? OR LOWER(p.name) LIKE ? ESCAPE '\\' "
+        "ORDER BY p.name, p.doctor_id LIMIT ?",
+        (text.upper(), pattern, limit),
+    )

@@ -16,7 +16,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from logbog_es.bootstrap import Container
 from logbog_es.domain.errors import LogbogError
 from logbog_es.edge import ResponseHeaders
-from logbog_es.web import auth, evaluations, history, logbook, programme, supervisor
+from logbog_es.web import (
+    actions,
+    auditor,
+    auth,
+    curricula,
+    department,
+    evaluations,
+    history,
+    logbook,
+    programme,
+    results,
+    secretariat,
+    supervisor,
+)
 from logbog_es.web.core import LoginRequired, Web
 from logbog_es.web.oidc import OidcClient
 
@@ -100,6 +113,12 @@ def install(
     app.include_router(evaluations.router(web))
     app.include_router(history.router(web))
     app.include_router(supervisor.router(web))
+    app.include_router(actions.router(web))
+    app.include_router(secretariat.router(web))
+    app.include_router(department.router(web))
+    app.include_router(auditor.router(web))
+    app.include_router(curricula.router(web))
+    app.include_router(results.router(web))
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _error: LoginRequired) -> Response:

@@ -29,6 +29,7 @@ from logbog_es.commands import Command
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import LogbogError
 from logbog_es.domain.policy import Actor
+from logbog_es.domain.values import StaffRole
 from logbog_es.edge import run_command, wait_for_read_model
 from logbog_es.projections import access_directory, supervisor_requests
 from logbog_es.web import i18n
@@ -52,6 +53,7 @@ NOTICES = frozenset(
         "evaluated",
         "logged_out",
         "saved_not_shown",
+        "done",
     }
 )
 
@@ -85,6 +87,10 @@ class WebUser:
     supervises: bool  # holds supervisor access or a UAO/tutor appointment today
     inbox_count: int
     staff: bool
+    departments: list[tuple[str, str]]  # (id, name) where a UAO/tutor today
+    secretariat: bool = False
+    auditor: bool = False
+    curriculum_admin: bool = False
 
 
 @dataclass
@@ -147,6 +153,7 @@ class Web:
         request.state.actor = actor.subject
         today = app.today()
         name, trainee, supervises, inbox = session.subject, False, False, 0
+        departments: list[tuple[str, str]] = []
         if actor.doctor_id is not None:
             doctor = app.find(Doctor, actor.doctor_id, shared=True)
             if doctor is not None:
@@ -154,12 +161,22 @@ class Web:
                 trainee = bool(doctor.programmes)
             store = self.container.read_store
             me = str(actor.doctor_id)
-            supervises = bool(
-                access_directory.grants_of(store, me, today)
-                or access_directory.appointments_of(store, me, today)
-            )
+            appointed = access_directory.appointments_of(store, me, today)
+            departments = [(str(a["department_id"]), a["department_name"]) for a in appointed]
+            supervises = bool(appointed or access_directory.grants_of(store, me, today))
             inbox = supervisor_requests.count_for(store, me)
-        return WebUser(actor, name, trainee, supervises, inbox, bool(actor.grants))
+        return WebUser(
+            actor,
+            name,
+            trainee,
+            supervises,
+            inbox,
+            bool(actor.grants),
+            departments,
+            secretariat=actor.holds(StaffRole.SECRETARIAT),
+            auditor=actor.holds(StaffRole.AUDITOR),
+            curriculum_admin=actor.holds(StaffRole.CURRICULUM_ADMIN),
+        )
 
     def language(self, request: Request) -> str:
         return i18n.negotiate(request.cookies.get(LANGUAGE_COOKIE))
@@ -350,3 +367,9 @@ def redirect(url: str, notice: str | None = None) -> Response:
 def no_store() -> dict[str, str]:
     """Pages hold personal data: no cache keeps them."""
     return {"Cache-Control": "no-store"}
+
+
+def link(name: str, **context: object) -> str:
+    """The address of the staff form of command `name` for `context` (the ids it concerns;
+    see actions.py)."""
+    return f"/handling/{name}" + (f"?{urlencode(context)}" if context else "")

@@ -145,6 +145,12 @@ def router(web: Web) -> APIRouter:
             return redirect("/logbog")
         if user.supervises:
             return redirect("/indbakke")
+        if user.secretariat:
+            return redirect("/sekretariat")
+        if user.auditor:
+            return redirect("/stps")
+        if user.curriculum_admin:
+            return redirect("/maalbeskrivelser")
         return web.render(page, "home.html")
 
     @routes.get("/logbog")

@@ -9,14 +9,16 @@ from pydantic import ValidationError
 from logbog_es import dossier_pdf
 from logbog_es.application import queries
 from logbog_es.commands import SubmitDocumentation
-from logbog_es.domain.errors import LogbogError
-from logbog_es.domain.logbook import AttestationKind
+from logbog_es.domain.errors import LogbogError, NotAllowed
 from logbog_es.domain.readiness import REQUIRED_STAGE
 from logbog_es.domain.submission import Submission
 from logbog_es.edge import submission_document
 from logbog_es.web import i18n
-from logbog_es.web.core import Form, Page, Web, WebUser, key_of, post, redirect
+from logbog_es.web.core import Form, Page, Web, WebUser, key_of, link, post, redirect
 from logbog_es.web.reading import Logbooks, parse_id
+
+#: The secretariat's commands on one employment, linked beside it.
+EMPLOYMENT_ACTIONS = ("record-absence", "change-employment-fraction", "extend-employment")
 
 
 def router(web: Web) -> APIRouter:
@@ -40,8 +42,21 @@ def router(web: Web) -> APIRouter:
                 }
                 for course in curriculum.courses
             ]
+            may_verify = "verify-prior-attestation" in queries.programme_actions(
+                app, user.actor, programme
+            )
             prior = [
-                a for a in programme.prior_attestations.values() if a.kind is AttestationKind.COURSE
+                {
+                    "attestation": a,
+                    "verify": link(
+                        "verify-prior-attestation",
+                        programme_id=programme.id,
+                        attestation_id=a.attestation_id,
+                    )
+                    if may_verify and not a.counts
+                    else None,
+                }
+                for a in programme.prior_attestations.values()
             ]
             return web.render(
                 page,
@@ -63,6 +78,8 @@ def router(web: Web) -> APIRouter:
             attesters = queries.names(
                 app, [a.attested_by for a in programme.time_attestations.values()]
             )
+            attestable = queries.attestable(app, user.actor, programme)
+            allowed = queries.programme_actions(app, user.actor, programme)
             employments = []
             for employment in programme.employments:
                 eid = employment.employment_id
@@ -79,6 +96,16 @@ def router(web: Web) -> APIRouter:
                         "attested": attested,
                         "attested_by": attesters.get(attested.attested_by, "") if attested else "",
                         "current": employment.covers(today),
+                        "attest": link(
+                            "attest-employment-time", programme_id=programme.id, employment_id=eid
+                        )
+                        if eid in attestable and attested is None
+                        else None,
+                        "actions": [
+                            (name, link(name, programme_id=programme.id, employment_id=eid))
+                            for name in EMPLOYMENT_ACTIONS
+                            if name in allowed
+                        ],
                     }
                 )
             served, full_time = programme.served(today)
@@ -181,9 +208,19 @@ def router(web: Web) -> APIRouter:
 
         def build() -> Response:
             view = read_submission(user, submission_id)
-            programme = books.programme(user, str(view.submission.programme_id))
+            try:  # an auditor reads the submission, not the live logbook
+                programme = books.programme(user, str(view.submission.programme_id))
+                head = books.header(user, programme)
+            except NotAllowed:
+                head = None
+            doctor = view.submission.doctor_id
             return web.render(
-                page, "submission.html", view=view, head=books.header(user, programme)
+                page,
+                "submission.html",
+                view=view,
+                head=head,
+                document=submission_document(web.container, view),
+                history=f"/laeger/{doctor}/historik" if doctor != user.actor.doctor_id else None,
             )
 
         return web.guarded(page, build)

@@ -15,7 +15,17 @@ from logbog_es.domain.programme import Programme
 from logbog_es.domain.readiness import done_codes
 from logbog_es.domain.specialty import Specialty, specialty_id
 from logbog_es.domain.values import Competency, DoctorRole
-from logbog_es.web.core import Web, WebUser
+from logbog_es.web.core import Web, WebUser, link
+
+#: The staff commands a programme's pages link to (each item's own commands stand beside it).
+PROGRAMME_ACTIONS = (
+    "add-employment",
+    "change-curriculum-version",
+    "record-absence",
+    "change-employment-fraction",
+    "extend-employment",
+    "record-course-completion",
+)
 
 
 @dataclass
@@ -94,6 +104,7 @@ class Logbooks:
                     "current": other.id == programme.id,
                 }
             )
+        allowed = queries.programme_actions(self.app, user.actor, programme)
         return {
             "programme_id": programme.id,
             "trainee_name": doctor.name if doctor else "",
@@ -101,6 +112,13 @@ class Logbooks:
             "stage": programme.stage.value,
             "curriculum_label": programme.curriculum_label,
             "programmes": others,
+            # The staff commands the user may issue on this programme (the policy decides).
+            "allowed": allowed,
+            "actions": [
+                (name, link(name, programme_id=programme.id))
+                for name in PROGRAMME_ACTIONS
+                if name in allowed
+            ],
         }
 
     def specialty_name(self, code: str) -> str:
@@ -117,6 +135,7 @@ class Logbooks:
         ids = [approval.approver_id, *([approval.delegated_by] if approval.delegated_by else [])]
         people = queries.names(self.app, ids)
         return {
+            "approval_id": approval.approval_id,
             "approver": people.get(approval.approver_id, ""),
             "capacity": approval.capacity.value,
             "delegated_by": people.get(approval.delegated_by) if approval.delegated_by else None,
