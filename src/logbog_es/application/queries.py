@@ -454,11 +454,15 @@ def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozen
 
 
 def attestable(app: Logbog, actor: Actor, programme: Programme) -> frozenset[UUID]:
-    """The employments whose time `actor` may attest (R7: the department's UAO/tutor)."""
+    """The employments whose time `actor` may attest today (R7: the department's UAO/tutor,
+    from the employment's last month; a missing extension is still offered, so that the
+    refusal says what to do)."""
+    today = app.today()
     return frozenset(
         e.employment_id
         for e in programme.employments
         if e.employment_id not in programme.time_attestations
+        and programme.time_report(e.employment_id, today).last_month_starts <= today
         and _allowed(
             app,
             actor,

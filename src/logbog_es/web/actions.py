@@ -568,6 +568,8 @@ class ActionPages:
             else:
                 value = f.default(subject) if f.default else ""
                 chosen = set()
+                if f.kind == "select" and f.required and not value and len(options) == 1:
+                    value = options[0][0]  # the only choice, chosen
             fields.append(
                 {
                     "spec": f,

@@ -139,11 +139,7 @@ def check_lines(lines: list[Line], months: int) -> Checked:
         try:
             item = model.model_validate(line.data)
         except ValidationError as invalid:
-            for problem in invalid.errors():
-                where = ".".join(str(p) for p in problem["loc"])
-                checked.errors.append(
-                    (line.number, i18n.gettext("upload.field", field=where, reason=problem["msg"]))
-                )
+            checked.errors += [(line.number, _problem(p)) for p in invalid.errors()]
             continue
         try:
             if isinstance(item, CompetencyIn):
@@ -164,9 +160,26 @@ def check_lines(lines: list[Line], months: int) -> Checked:
         where = "competencies" if line.kind == "competency" else "courses"
         getattr(checked, where).append(item.model_dump(mode="json", exclude_none=True))
         checked.lines[where].append(line.number)
+    checked.errors.sort(key=lambda e: e[0])
     if not checked.competencies and not checked.errors:
         checked.errors.append((0, i18n.gettext("upload.no_competencies")))
     return checked
+
+
+def _problem(problem: Any) -> str:
+    """A line's value the command model refuses, in the user's words: which column, what was
+    given, and what it may be."""
+    where = ".".join(str(p) for p in problem["loc"])
+    given = problem.get("input")
+    if problem["type"] == "missing":
+        return i18n.gettext("upload.missing", field=where)
+    if problem["type"] == "enum":
+        return i18n.gettext(
+            "upload.enum", field=where, value=given, allowed=problem["ctx"]["expected"]
+        )
+    if isinstance(given, (str, int)):
+        return i18n.gettext("upload.field", field=where, value=given)
+    return i18n.gettext("upload.field_shape", field=where)
 
 
 _PLACEHOLDER = CompetencyIn.model_validate(
@@ -247,12 +260,14 @@ def router(web: Web) -> APIRouter:
         return upload_page(page, {"specialty_code": speciale[:40]})
 
     async def read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
-        parsed = await request.form(max_files=1, max_fields=20, max_part_size=MAX_FILE_BYTES * 2)
-        values = {k: v for k, v in parsed.items() if isinstance(v, str)}
-        upload = parsed.get("file")
-        data = None
-        if upload is not None and not isinstance(upload, str):
-            data = await upload.read(MAX_FILE_BYTES + 1)
+        async with request.form(
+            max_files=1, max_fields=20, max_part_size=MAX_FILE_BYTES * 2
+        ) as parsed:
+            values = {k: v for k, v in parsed.items() if isinstance(v, str)}
+            upload = parsed.get("file")
+            data = None
+            if upload is not None and not isinstance(upload, str):
+                data = await upload.read(MAX_FILE_BYTES + 1)
         return values, data
 
     def command_of(values: dict[str, str], content: dict[str, Any]) -> PublishCurriculum:
@@ -285,7 +300,7 @@ def router(web: Web) -> APIRouter:
         except ValueError:
             months = 0
         checked = check_lines(lines, months if 1 <= months <= 120 else 12)
-        checked.errors[:0] = errors
+        checked.errors = sorted(errors + checked.errors, key=lambda e: e[0])
         if checked.errors:
             return upload_page(page, values, checked, 422)
         content = {"competencies": checked.competencies, "courses": checked.courses}
