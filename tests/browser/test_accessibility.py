@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from logbog_es.demo import AUDITOR, SECRETARIATS
+from logbog_es.demo import AUDITOR, CURRICULUM_ADMIN, SECRETARIATS
+from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import doctor_id
 from tests.browser.conftest import WIDTHS, Server, logged_in, login, screenshot
 from tests.browser.test_journeys import programme_of
@@ -30,6 +31,7 @@ def pages(server: Server) -> list[tuple[str, str | None, str]]:
     sofie = programme_of(server, "DM001")
     employment = sofie.employments[0].employment_id
     klara = programme_of(server, "DM007")
+    akm = department_id("AUH-AKM")
     return [
         ("login", None, "/log-ind"),
         ("logbook", "Sofie Lund", f"/logbog/{sofie.id}"),
@@ -46,12 +48,35 @@ def pages(server: Server) -> list[tuple[str, str | None, str]]:
         ("competency-approve", "Peter Krogh", f"/logbog/{sofie.id}/kompetencer/KBU-3"),
         ("uao-trainees", "Hanne Bach", "/uddannelseslaeger"),
         ("staff-home", "secretariat", "/"),
+        ("register", "secretariat", "/sekretariat?sorter=-hiring_date"),
+        ("doctor", "secretariat", f"/sekretariat/laeger/{doctor_id('DM001')}"),
+        ("search", "secretariat", "/sekretariat/soeg?q=DM0"),
+        ("departments", "secretariat", "/sekretariat/afdelinger"),
+        ("form-register-doctor", "secretariat", "/handling/register-doctor"),
+        ("form-absence", "secretariat", f"/handling/record-absence?programme_id={sofie.id}"),
+        ("staff-history", "secretariat", f"/laeger/{doctor_id('DM001')}/historik"),
+        (
+            "staff-history-as-shown",
+            "secretariat",
+            f"/laeger/{doctor_id('DM001')}/historik?visning=as_shown&dato=2026-09-01",
+        ),
+        ("department", "Hanne Bach", f"/afdeling/{akm}"),
+        ("department-comments", "Hanne Bach", f"/afdeling/{akm}/evalueringer"),
+        ("form-grant", "Hanne Bach", f"/handling/grant-supervisor-access?department_id={akm}"),
+        ("stps", "auditor", "/stps?autorisation=DM007"),
+        ("curricula", "curriculum-admin", "/maalbeskrivelser"),
+        ("curriculum-upload", "curriculum-admin", "/maalbeskrivelser/ny"),
+        ("results", None, "/resultater"),
         ("not-found", "Sofie Lund", "/findes-ikke"),
         ("forbidden", "Mads Holm", f"/logbog/{sofie.id}"),
     ]
 
 
-STAFF = {"secretariat": SECRETARIATS["nord"], "auditor": AUDITOR}
+STAFF = {
+    "secretariat": SECRETARIATS["nord"],
+    "auditor": AUDITOR,
+    "curriculum-admin": CURRICULUM_ADMIN,
+}
 
 
 @pytest.mark.parametrize("width", WIDTHS)

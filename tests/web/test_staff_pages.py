@@ -383,12 +383,49 @@ class TestFileReading:
 
 
 class TestPublicResults:
+    """R13 on the public page: bars only for cells of 3 or more, under every filter."""
+
+    def cell(self, ward: Ward, stage: str = "kbu") -> dict[str, str]:
+        return {
+            "department_id": str(ward.department),
+            "period": "2026-H1",
+            "specialty_code": "kbu",
+            "region": "nord",
+            "stage": stage,
+        }
+
     def test_without_login_and_withheld(self, site: Site, ward: Ward) -> None:
+        from tests.integration.test_evaluations import evaluate
+
+        for _ in range(2):
+            evaluate(site.container, self.cell(ward), 2)
+        site.settle()
         site.client.cookies.clear()
-        page = site.get("/resultater")
-        assert page.status_code == 200
-        assert "Tilbageholdt" in text_of(page.text)
-        assert "<svg" not in page.text
+        for query in ("", f"?afdeling={ward.department}", "?periode=2026-H1&region=nord"):
+            page = site.get("/resultater" + query)
+            assert page.status_code == 200
+            assert "Tilbageholdt" in text_of(page.text), query
+            assert "<svg" not in page.text
+
+    def test_bars_with_their_numbers(self, site: Site, ward: Ward) -> None:
+        from tests.integration.test_evaluations import evaluate
+
+        for score in (3, 4, 5):
+            evaluate(site.container, self.cell(ward), score)
+        for _ in range(2):
+            evaluate(site.container, self.cell(ward, "main"), 1)  # a small cell elsewhere
+        site.settle()
+        site.client.cookies.clear()
+        page = site.get(f"/resultater?afdeling={ward.department}&periode=2026-H1")
+        words = text_of(page.text)
+        assert "3 evalueringer" in words
+        assert "4.0 af 6 (3 svar)" in words  # the number beside every bar
+        widths = set(re.findall(r'class="bar-fill"', page.text))
+        assert widths and 'width="67"' in page.text  # 4.0 of 6 is two thirds of the bar
+        english = site.client.get("/sprog/en?next=/resultater", follow_redirects=True)
+        assert english.status_code == 200
+        assert "Withheld" not in text_of(site.get("/resultater?trin=kbu").text)
+        assert "Withheld" in text_of(site.get("/resultater?trin=main").text)
 
 
 class TestHistoryForStaff:

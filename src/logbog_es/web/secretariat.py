@@ -125,6 +125,7 @@ def router(web: Web) -> APIRouter:
             except BadCursor:
                 return web.status_page(page, 422)
             keep = {k: v for k, v in query.items() if k != "efter"}
+            specialties = catalogue.list_specialties(store)
             return web.render(
                 page,
                 "register.html",
@@ -132,7 +133,8 @@ def router(web: Web) -> APIRouter:
                 regions=[r.value for r in regions_of(user)],
                 rows=found.rows,
                 query=query,
-                specialties=catalogue.list_specialties(store),
+                specialties=specialties,
+                specialty_names={s["code"]: s["name"] for s in specialties},
                 departments=catalogue.list_departments(store, region=region.value),
                 stages=[s.value for s in Stage],
                 statuses=STATUSES,
