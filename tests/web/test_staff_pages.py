@@ -249,6 +249,19 @@ class TestAuditor:
         sent = site.submit(submit)
         assert sent.status_code == 303, text_of(sent.text)
 
+        # R11: the trainee is offered supplementary documentation; with nothing attested since,
+        # it is refused in words and nothing is written.
+        document = sent.headers["location"].split("?")[0]
+        supplement = re.search(
+            r'href="(/handling/submit-supplementary-documentation\?[^"]+)"', site.get(document).text
+        )
+        assert supplement
+        address = supplement.group(1).replace("&amp;", "&")
+        before = site.position()
+        refused = site.submit(site.form(address, "/handling/submit-supplementary"))
+        assert refused.status_code == 409
+        assert site.position() == before
+
         site.login(AUDITOR)
         assert site.client.get("/", follow_redirects=False).headers["location"] == "/stps"
         found = site.get("/stps?autorisation=dm007")
@@ -266,6 +279,37 @@ class TestAuditor:
         assert "Historik for Klara Klar" in text_of(history.text)
         assert site.get("/stps?autorisation=DM001").status_code == 200
         assert "Ingen indsendt dokumentation" in text_of(site.get("/stps?autorisation=DM001").text)
+
+
+class TestPaperAttestation:
+    """R10: the trainee registers a paper attestation; the UAO verifies it; it then counts."""
+
+    def test_register_then_verify(self, site: Site, ward: Ward) -> None:
+        site.login(ward.trainee)
+        courses = site.get(f"/logbog/{ward.programme}/kurser").text
+        assert "/handling/verify-prior-attestation" not in courses
+        form = _action(site, "register-prior-attestation", programme_id=str(ward.programme))
+        sent = site.submit(
+            form,
+            kind="competency",
+            code="K1",
+            attested_on="2025-05-01",
+            attested_by="Dr. Papir",
+            document_ref="arkiv-17",
+        )
+        assert sent.status_code == 303, text_of(sent.text)
+        assert "afventer verifikation" in text_of(site.get(f"/logbog/{ward.programme}/kurser").text)
+
+        site.login(ward.uao)
+        courses = site.get(f"/logbog/{ward.programme}/kurser").text
+        assert "/handling/register-prior-attestation" not in courses  # the trainee's own
+        verify = re.search(r'href="(/handling/verify-prior-attestation\?[^"]+)"', courses)
+        assert verify
+        address = verify.group(1).replace("&amp;", "&")
+        sent = site.submit(site.form(address, "/handling/verify"))
+        assert sent.status_code == 303, text_of(sent.text)
+        words = text_of(site.get(f"/logbog/{ward.programme}").text)
+        assert "verificeret papirattestation" in words
 
 
 class TestCurricula:

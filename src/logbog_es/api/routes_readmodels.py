@@ -126,7 +126,7 @@ def register(
 ) -> Any:
     """Every trainee of the region: specialty, stage, status, current department, flags."""
     queries.authorise_region(container.app, actor, region)
-    wait_for_read_model(container, after, ["region_register", "programme_progress"])
+    wait_for_read_model(container, after, ["region_register", "programme_progress", "catalogue"])
     kwargs: dict[str, Any] = {
         "store": container.read_store,
         "region": region.value,
@@ -176,7 +176,9 @@ def overview(
 ) -> Any:
     """Trainees employed at the department now and soon, with their progress."""
     view = queries.read_department_view(container.app, actor, department_id)
-    wait_for_read_model(container, after, ["department_overview", "programme_progress"])
+    wait_for_read_model(
+        container, after, ["department_overview", "programme_progress", "catalogue"]
+    )
     kwargs: dict[str, Any] = {
         "store": container.read_store,
         "department_id": str(department_id),

@@ -438,7 +438,14 @@ def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozen
     everywhere = Target(region=programme.region, rosters=_rosters(app, departments))
     current = programme.employment_on(app.today())
     here = _rosters(app, [current.department_id]) if current is not None else ()
+    doctor = app.find(Doctor, programme.doctor_id, shared=True)
+    own = Target(
+        trainee_id=programme.doctor_id,
+        trainee_access_from=doctor.access_from if doctor is not None else None,
+    )
     checks = {
+        "register-prior-attestation": (Action.REGISTER_PRIOR_ATTESTATION, own),
+        "submit-supplementary-documentation": (Action.SUBMIT_DOCUMENTATION, own),
         "add-employment": (Action.ADD_EMPLOYMENT, region),
         "change-curriculum-version": (Action.CHANGE_CURRICULUM_VERSION, region),
         "change-employment-fraction": (Action.CHANGE_EMPLOYMENT_FRACTION, region),

@@ -37,17 +37,20 @@ from logbog_es.commands import (
     RecordCourseCompletion,
     RegisterDepartment,
     RegisterDoctor,
+    RegisterPriorAttestation,
     RegisterSpecialty,
     RespondToEvaluations,
     RetireSpecialty,
     RevokeSupervisorAccess,
     StartProgramme,
+    SubmitSupplementaryDocumentation,
     VerifyPriorAttestation,
     WithdrawApproval,
 )
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import InvalidInput, LogbogError, NotAllowed, NotFound
+from logbog_es.domain.logbook import AttestationKind
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.training_time import AbsenceKind
 from logbog_es.domain.values import DepartmentKind, Region, Stage
@@ -224,6 +227,18 @@ def _trainees(s: Subject) -> Options:
     return list(dict.fromkeys((str(r["trainee_id"]), r["trainee_name"]) for r in rows))
 
 
+def _attestation_kinds(_s: Subject) -> Options:
+    return [(v.value, i18n.gettext(f"prior.kind_{v.value}")) for v in AttestationKind]
+
+
+def _codes(s: Subject) -> Options:
+    """The curriculum's competencies and courses, a paper attestation names one of them."""
+    assert s.programme is not None
+    curriculum = queries.read_curriculum(s.app, s.programme.curriculum_id)
+    competencies = [(c.code, f"{c.code} {c.title}") for c in curriculum.competencies]
+    return competencies + [(c.code, f"{c.code} {c.title}") for c in curriculum.courses]
+
+
 def _today(s: Subject) -> str:
     return str(s.app.today().isoformat())
 
@@ -359,6 +374,26 @@ ACTIONS: dict[str, Action] = {
             _to("/logbog/{programme_id}/kurser"),
         ),
         Action(
+            RegisterPriorAttestation,
+            PROGRAMME,
+            (
+                Field("kind", "select", options=_attestation_kinds),
+                Field("code", "select", options=_codes),
+                Field("attested_on", "date"),
+                Field("attested_by", maxlength=200, hint=True),
+                Field("document_ref", maxlength=500, hint=True),
+            ),
+            ("programme_progress",),
+            _to("/logbog/{programme_id}/kurser"),
+        ),
+        Action(
+            SubmitSupplementaryDocumentation,
+            ("submission_id",),
+            (),
+            ("submissions",),
+            _to("/dokumentation/{submission_id}"),
+        ),
+        Action(
             VerifyPriorAttestation,
             ("programme_id", "attestation_id"),
             (),
@@ -472,6 +507,24 @@ class ActionPages:
         subject = Subject(self.web, user, context)
         actor = user.actor
         translator = i18n.current()
+        if "submission_id" in context:
+            submission = queries.read_submission(
+                self.app,
+                actor,
+                parse_id(
+                    context["submission_id"],
+                    "dossier.unknown",
+                    submission_id=context["submission_id"],
+                ),
+            ).submission
+            context["programme_id"] = str(submission.programme_id)
+            subject.lines.append(
+                i18n.gettext(
+                    "action.about_submission",
+                    kind=i18n.gettext(f"kind.{submission.kind.value}"),
+                    date=translator.date(submission.submitted_on),
+                )
+            )
         if "programme_id" in context:
             programme = queries.read_programme(
                 self.app,
