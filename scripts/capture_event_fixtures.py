@@ -143,7 +143,46 @@ def sample_store() -> Logbog:
         meta=Meta("demo-sekretariat-syd", Capacity.SECRETARIAT, "fixtures:transfer"),
     )
     app.save(jonas)
+    _reminders(app)
     return app
+
+
+def _reminders(app: Logbog) -> None:
+    """A reminder decided and resolved, a digest composed, failed once and delivered, a mail
+    choice made and changed."""
+    from datetime import UTC, datetime
+
+    from logbog_es.commands import ChooseReminderMail
+    from logbog_es.domain.reminders import Digest, Due, Reminder, ReminderKind
+
+    system = Meta("system:reminders", Capacity.SYSTEM, "reminders:2026-06-15")
+    found = Due(
+        "attest:fixture",
+        ReminderKind.TIME_ATTESTATION_DUE,
+        str(doctor_id("DM004")),
+        {"trainee": "Sofie Lund", "department": "Akutafdelingen", "from": "2026-06-01"},
+        "/logbog/x/tid",
+    )
+    reminder = Reminder.decide(found, date(2026, 6, 15), system)
+    app.save(reminder)
+    digest = Digest.compose(
+        recipient=str(doctor_id("DM004")),
+        day=date(2026, 6, 15),
+        address="hanne.bach@example.dk",
+        language="da",
+        reminders=[reminder.id],
+        domain="logbog.localhost",
+        meta=system,
+    )
+    at = datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
+    digest.failed("SMTPServerDisconnected", at, system)
+    digest.delivered("smtp", at, system)
+    app.save(digest)
+    reminder.resolve(date(2026, 6, 20), system)
+    app.save(reminder)
+    hanne = app.resolve_actor(str(doctor_id("DM004")))
+    app.execute(ChooseReminderMail(digest=True, address=None, language="da"), hanne)
+    app.execute(ChooseReminderMail(digest=False, address=None, language="en"), hanne)
 
 
 def _time_and_submission(app: Logbog) -> None:

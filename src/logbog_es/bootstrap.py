@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import structlog
@@ -20,6 +21,7 @@ from psycopg.sql import SQL, Identifier
 from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
 from logbog_es.application.checkpoints import Checkpoints
+from logbog_es.domain.reminders import ReminderRules
 from logbog_es.keys import load_or_create_ed25519
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
@@ -27,10 +29,18 @@ from logbog_es.projections.department_overview import DepartmentOverview
 from logbog_es.projections.evaluation_results import EvaluationResults
 from logbog_es.projections.programme_progress import ProgrammeProgress
 from logbog_es.projections.region_register import RegionRegister
+from logbog_es.projections.reminders import Reminders
 from logbog_es.projections.runner import Projection, Runner
 from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 from logbog_es.projections.submissions import Submissions
 from logbog_es.projections.supervisor_requests import SupervisorRequests
+from logbog_es.reminders import (
+    Delivery,
+    MaildirMailer,
+    Mailer,
+    ReminderService,
+    SmtpMailer,
+)
 from logbog_es.settings import Settings, Storage
 from logbog_es.tokens import TokenVerifier
 
@@ -47,6 +57,7 @@ def all_projections() -> list[Projection]:
         RegionRegister(),
         Submissions(),
         EvaluationResults(),
+        Reminders(),
     ]
 
 
@@ -141,6 +152,55 @@ class Container:
                     log.warning("checkpoint not written", error_type=type(error).__name__)
 
         threading.Thread(target=loop, name="checkpoints", daemon=True).start()
+
+    def reminder_service(
+        self, count: Callable[[str, int], None] = lambda _what, _n: None
+    ) -> ReminderService:
+        """The reminder process's service: SMTP when `LOGBOG_SMTP_URL` is set, else a maildir
+        under var/mail (see application/reminders.py)."""
+        settings = self.settings
+        mailer: Mailer = (
+            SmtpMailer(settings.smtp_url)
+            if settings.smtp_url
+            else MaildirMailer(Path(settings.var_dir) / "mail")
+        )
+        rules = ReminderRules(
+            assessment_days=settings.remind_assessment_days,
+            escalate_days=settings.remind_escalate_days,
+            evaluation_closing_days=settings.remind_evaluation_closing_days,
+            uao_ending_days=settings.remind_uao_ending_days,
+        )
+        domain = urlsplit(settings.public_url).hostname or "logbog.localhost"
+        return ReminderService(
+            self.app,
+            self.read_store,
+            rules,
+            mailer,
+            Delivery(settings.mail_from, settings.public_url, domain),
+            catch_up=self._catch_up,
+            count=count,
+        )
+
+    def _catch_up(self) -> None:
+        self.runner.catch_up()
+
+    def start_reminders(self, count: Callable[[str, int], None] = lambda _w, _n: None) -> None:
+        """Run the reminder process every `reminder_minutes` in a thread (for the process that
+        runs the projections); a failing pass (the database, the mail server) is tried again
+        next time and never holds up commands."""
+        service = self.reminder_service(count)
+        interval = self.settings.reminder_minutes * 60
+
+        def loop() -> None:
+            while True:
+                try:
+                    service.run_once()
+                except Exception as error:
+                    log.warning("reminder pass failed", error_type=type(error).__name__)
+                if self._stop_checkpoints.wait(interval):
+                    return
+
+        threading.Thread(target=loop, name="reminders", daemon=True).start()
 
     def close(self) -> None:
         self._stop_checkpoints.set()

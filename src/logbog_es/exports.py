@@ -30,6 +30,7 @@ CAPACITY_DA = {
     "supervisor": "vejleder",
     "trainee": "uddannelseslæge",
     "import": "overført fra den gamle logbog",
+    "person": "personen selv",
 }
 #: What a spreadsheet would take for the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -31,6 +31,19 @@ COMMANDS = Counter(
 COMMAND_SECONDS = Histogram(
     "logbog_command_duration_seconds", "Command latency", ["command"], buckets=BUCKETS
 )
+REMINDERS = Counter(
+    "logbog_reminders_total",
+    "Reminders decided, and digest mails sent or failed",
+    ["what"],
+)
+
+
+def count_reminders(what: str, n: int) -> None:
+    """The reminder process's counts (decided, sent, failed)."""
+    if n:
+        REMINDERS.labels(what).inc(n)
+
+
 REQUEST_SECONDS = Histogram(
     "logbog_request_duration_seconds",
     "HTTP request latency",

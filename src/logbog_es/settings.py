@@ -114,6 +114,35 @@ class Settings(BaseSettings):
         ge=1024,
         description="A request body larger than this is refused with 413 before it is read.",
     )
+    smtp_url: str | None = Field(
+        default=None,
+        description=(
+            "Where reminder mails go: smtp://user:password@host:587 (STARTTLS) or smtps://... "
+            "(TLS from the start); unset: a maildir under var/mail that `logbog mail` reads."
+        ),
+    )
+    mail_from: str = Field(
+        default="Logbog <noreply@logbog.localhost>", description="The From of reminder mails."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The web app's address as users reach it, for the links in mails.",
+    )
+    remind_assessment_days: int = Field(
+        default=14, ge=1, description="An assessment request waiting this long: the supervisor."
+    )
+    remind_escalate_days: int = Field(
+        default=28, ge=1, description="Waiting this long: also the department's UAO/tutor."
+    )
+    remind_evaluation_closing_days: int = Field(
+        default=7, ge=1, description="Days before an evaluation window closes: a last reminder."
+    )
+    remind_uao_ending_days: int = Field(
+        default=30, ge=1, description="A UAO/tutor appointment ending within this: the secretariat."
+    )
+    reminder_minutes: float = Field(
+        default=15.0, gt=0, description="How often the reminder process looks for what is due."
+    )
     web_session_hours: float = Field(
         default=12.0, gt=0, le=24 * 7, description="How long a web login lasts at most."
     )

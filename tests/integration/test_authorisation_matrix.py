@@ -22,6 +22,7 @@ from logbog_es.commands import (
     AttestEmploymentTime,
     ChangeCurriculumVersion,
     ChangeEmploymentFraction,
+    ChooseReminderMail,
     Command,
     DeclineAssessment,
     EndUaoAppointment,
@@ -98,6 +99,7 @@ ALLOWED: dict[str, set[str]] = {
     "submit-supplementary-documentation": {"trainee"},
     "submit-evaluation": {"trainee"},
     "respond-to-evaluations": {"uao"},
+    "choose-reminder-mail": set(ROLES) - {"operator", "nobody"},
 }
 
 #: Allowed, but refused by the domain in this scene (authorisation passed, the rules did not).
@@ -378,6 +380,9 @@ BUILD: dict[str, Callable[[Scene], Command]] = {
     ),
     "respond-to-evaluations": lambda s: RespondToEvaluations(
         department_id=s.ward.department, period="2026-H1", text="Tak for svarene."
+    ),
+    "choose-reminder-mail": lambda _s: ChooseReminderMail(
+        digest=True, address="mig@example.dk", language="da"
     ),
 }
 

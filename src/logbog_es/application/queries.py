@@ -69,6 +69,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "submit-supplementary-documentation": Action.SUBMIT_DOCUMENTATION,
     "submit-evaluation": Action.SUBMIT_EVALUATION,
     "respond-to-evaluations": Action.RESPOND_TO_EVALUATIONS,
+    "choose-reminder-mail": Action.CHOOSE_REMINDER_MAIL,
 }
 
 

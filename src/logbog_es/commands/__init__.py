@@ -38,6 +38,7 @@ from logbog_es.commands.reference import (
     RegisterSpecialty,
     RetireSpecialty,
 )
+from logbog_es.commands.reminders import ChooseReminderMail
 from logbog_es.commands.time import (
     AttestEmploymentTime,
     ChangeEmploymentFraction,
@@ -77,6 +78,7 @@ COMMANDS: dict[str, type[Command]] = {
         SubmitSupplementaryDocumentation,
         SubmitEvaluation,
         RespondToEvaluations,
+        ChooseReminderMail,
     )
 }
 
@@ -88,6 +90,7 @@ __all__ = [
     "AttestEmploymentTime",
     "ChangeCurriculumVersion",
     "ChangeEmploymentFraction",
+    "ChooseReminderMail",
     "Command",
     "DeclineAssessment",
     "EndUaoAppointment",

@@ -134,6 +134,9 @@ MESSAGES: dict[str, str] = {
         "only the secretariat of region {region} may {action}; you act as {actor}"
     ),
     "auth.secretariat_only": "only a secretariat may {action}; you act as {actor}",
+    "auth.person_only": (
+        "only a registered doctor or staff member may {action}; you act as {actor}"
+    ),
     "auth.read_doctor": (
         "you may read only your own profile or, as a secretariat, doctors in your region"
     ),
@@ -433,6 +436,9 @@ MESSAGES: dict[str, str] = {
         "the secretariat to register the doctor first"
     ),
     "employment.unknown": "no employment with id {employment_id} in this programme",
+    "reminders.address_needed": (
+        "give the address the digest should go to (no address is recorded for you)"
+    ),
 }
 
 

@@ -56,6 +56,7 @@ class Action(StrEnum):
     READ_PROGRAMME = "read a programme"
     READ_REGION_REGISTER = "read a region's register"
     READ_DEPARTMENT = "read a department's overview"
+    CHOOSE_REMINDER_MAIL = "choose how your reminders are mailed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,10 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         if target.region is not None and target.region in actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
         return _uao_of_department(actor, target, on, who)
+    if action is Action.CHOOSE_REMINDER_MAIL:
+        if actor.doctor_id is not None or actor.grants:
+            return Allowed(Capacity.PERSON)
+        return Refused("auth.person_only", who)
     if action is Action.READ_DOCTOR:
         return _read_doctor(actor, target, on)
     if action is Action.READ_PROGRAMME:

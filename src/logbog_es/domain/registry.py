@@ -12,6 +12,7 @@ from logbog_es.domain import (
     programme,
     readlog,
     receipt,
+    reminders,
     specialty,
     staff,
     submission,
@@ -32,6 +33,9 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     evaluation.Evaluation,
     evaluation.EvaluationResponse,
     cpr.CprClaim,
+    reminders.Reminder,
+    reminders.Digest,
+    reminders.MailChoice,
 )
 
 

@@ -88,6 +88,7 @@ class Capacity(StrEnum):
     SUPERVISOR = "supervisor"
     TRAINEE = "trainee"
     IMPORT = "import"
+    PERSON = "person"  # the person themselves, in their own settings (reminder mail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from logbog_es.web import (
     history,
     logbook,
     programme,
+    reminders,
     results,
     secretariat,
     supervisor,
@@ -119,6 +120,7 @@ def install(
     app.include_router(auditor.router(web))
     app.include_router(curricula.router(web))
     app.include_router(results.router(web))
+    app.include_router(reminders.router(web))
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _error: LoginRequired) -> Response:

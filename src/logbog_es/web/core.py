@@ -32,6 +32,7 @@ from logbog_es.domain.policy import Actor
 from logbog_es.domain.values import StaffRole
 from logbog_es.edge import run_command, wait_for_read_model
 from logbog_es.projections import access_directory, supervisor_requests
+from logbog_es.projections import reminders as reminder_rows
 from logbog_es.web import i18n
 from logbog_es.web.sessions import Session, SessionStore
 
@@ -91,6 +92,7 @@ class WebUser:
     secretariat: bool = False
     auditor: bool = False
     curriculum_admin: bool = False
+    reminders: int = 0  # open reminders for the person and their roles
 
 
 @dataclass
@@ -165,6 +167,8 @@ class Web:
             departments = [(str(a["department_id"]), a["department_name"]) for a in appointed]
             supervises = bool(appointed or access_directory.grants_of(store, me, today))
             inbox = supervisor_requests.count_for(store, me)
+        recipients = [str(actor.doctor_id)] if actor.doctor_id else []
+        recipients += [f"secretariat:{r.value}" for r in actor.secretariat_regions()]
         return WebUser(
             actor,
             name,
@@ -176,6 +180,7 @@ class Web:
             secretariat=actor.holds(StaffRole.SECRETARIAT),
             auditor=actor.holds(StaffRole.AUDITOR),
             curriculum_admin=actor.holds(StaffRole.CURRICULUM_ADMIN),
+            reminders=reminder_rows.count_open(self.container.read_store, recipients),
         )
 
     def language(self, request: Request) -> str:

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from logbog_es import exports
 from logbog_es.application import queries
+from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import NotAllowed
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import catalogue, region_register
@@ -96,6 +97,11 @@ def router(web: Web) -> APIRouter:
             found["region"] = params["region"][:10]
         return found
 
+    def _email_of(doctor: str) -> str | None:
+        """The doctor's e-mail address (reminders go there), for the register's flag."""
+        found = app.find(Doctor, UUID(doctor), shared=True)
+        return found.email if found else None
+
     def register_rows(region: Region, query: dict[str, str]) -> Any:
         sort = query["sorter"]
         column = sort.lstrip("-")
@@ -124,6 +130,7 @@ def router(web: Web) -> APIRouter:
                 found = register_rows(region, query)
             except BadCursor:
                 return web.status_page(page, 422)
+            rows = [{**r, "no_email": not _email_of(str(r["trainee_id"]))} for r in found.rows]
             keep = {k: v for k, v in query.items() if k != "efter"}
             specialties = catalogue.list_specialties(store)
             return web.render(
@@ -131,7 +138,7 @@ def router(web: Web) -> APIRouter:
                 "register.html",
                 region=region.value,
                 regions=[r.value for r in regions_of(user)],
-                rows=found.rows,
+                rows=rows,
                 query=query,
                 specialties=specialties,
                 specialty_names={s["code"]: s["name"] for s in specialties},

@@ -11,6 +11,7 @@ from logbog_es.application.handlers import (
     logbook,
     people,
     reference,
+    reminders,
     time,
 )
 from logbog_es.application.handlers.registry import HANDLERS
@@ -23,5 +24,6 @@ __all__ = [
     "logbook",
     "people",
     "reference",
+    "reminders",
     "time",
 ]
