@@ -346,8 +346,8 @@ class ReminderService:
         message["Subject"] = texts["subject"].format(count=count)
         message["Message-ID"] = digest.message_id
         message["Date"] = formatdate(self.now().timestamp())
-        message["Content-Language"] = language
         message.set_content("\n".join(lines) + "\n")
+        message["Content-Language"] = language  # after the content: set_content resets it
         return message
 
     def facts(self, today: date) -> Facts:
