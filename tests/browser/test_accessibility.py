@@ -67,6 +67,7 @@ def pages(server: Server) -> list[tuple[str, str | None, str]]:
         ("curricula", "curriculum-admin", "/maalbeskrivelser"),
         ("curriculum-upload", "curriculum-admin", "/maalbeskrivelser/ny"),
         ("results", None, "/resultater"),
+        ("reminders", "Hanne Bach", "/paamindelser"),
         ("not-found", "Sofie Lund", "/findes-ikke"),
         ("forbidden", "Mads Holm", f"/logbog/{sofie.id}"),
     ]
