@@ -218,6 +218,13 @@ def bootstrap(
 ) -> Container:
     """Wire the whole service for `settings` (or an explicit `storage`, e.g. in memory)."""
     storage = storage or settings.storage
+    fixed = settings.today
+    if fixed is not None and today is copenhagen_today:  # development and trials only
+
+        def today() -> date:
+            assert fixed is not None
+            return fixed
+
     if storage.kind == "postgres":
         ensure_pg_schema(storage.pg)
     app = Logbog(

@@ -8,6 +8,7 @@ provider's public keys and the cipher key for personal data at rest.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
@@ -114,6 +115,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="A request body larger than this is refused with 413 before it is read.",
     )
+    today: date | None = Field(
+        default=None,
+        description=(
+            "Development and trials only: the day the service takes as today (YYYY-MM-DD), to "
+            "walk through a logbook's year; refused with LOGBOG_ENV=production."
+        ),
+    )
     smtp_url: str | None = Field(
         default=None,
         description=(
@@ -199,6 +207,11 @@ class Settings(BaseSettings):
                 )
             if self.demo_data:
                 raise ValueError("production must not load demo data: set LOGBOG_DEMO_DATA=false")
+            if self.today is not None:
+                raise ValueError(
+                    "LOGBOG_TODAY is for development and trials only: production takes today "
+                    "from the clock; unset it"
+                )
             if self.checkpoint_key_file is None:
                 raise ValueError(
                     "production needs LOGBOG_CHECKPOINT_KEY_FILE: the Ed25519 key that signs "

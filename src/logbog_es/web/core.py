@@ -129,6 +129,7 @@ class Web:
             settings.cipher_key,
         )
         self.env = environment()
+        self.env.globals["fixed_today"] = settings.today  # a development clock: said on every page
         self.secure = not settings.development
         self.session_cookie = SECURE_SESSION_COOKIE if self.secure else SESSION_COOKIE
         # Behind a proxy the request's own scheme and host may be internal ones: the public
