@@ -26,6 +26,7 @@ from logbog_es.keys import load_or_create_ed25519
 from logbog_es.projections.access_directory import AccessDirectory
 from logbog_es.projections.catalogue import Catalogue
 from logbog_es.projections.department_overview import DepartmentOverview
+from logbog_es.projections.evaluation_people import EvaluationPeople
 from logbog_es.projections.evaluation_results import EvaluationResults
 from logbog_es.projections.programme_progress import ProgrammeProgress
 from logbog_es.projections.region_register import RegionRegister
@@ -57,6 +58,7 @@ def all_projections() -> list[Projection]:
         RegionRegister(),
         Submissions(),
         EvaluationResults(),
+        EvaluationPeople(),
         Reminders(),
     ]
 

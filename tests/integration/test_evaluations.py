@@ -19,12 +19,13 @@ from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.evaluation import Evaluation
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.values import Capacity
-from logbog_es.projections.evaluation_results import DIMENSIONS, results
+from logbog_es.projections.evaluation_results import DIMENSIONS, last_closed_period, results
 from logbog_es.tokens import LocalIssuer
 from tests.conftest import Clock
 from tests.helpers import Ward, World
 
 QUESTIONS = [q.code for q in CURRENT.questions]
+CLOSED = "2099-H2"  # every half-year of these tests counts as closed
 
 
 def evaluate(
@@ -77,7 +78,7 @@ class TestPublishing:
             for keys in itertools.combinations(DIMENSIONS, size):
                 for source in (SMALL, SAFE):
                     filters = {k: source[k] for k in keys}
-                    body = results(store, filters, CURRENT.version)
+                    body = results(store, filters, CURRENT.version, closed_until=CLOSED)
                     if body["published"]:
                         assert body["evaluations"] == 3, filters
                         averages = {q["average"] for q in body["questions"]}
@@ -85,10 +86,10 @@ class TestPublishing:
                     else:
                         assert body["evaluations"] is None
                         assert body["questions"] == []
-        assert not results(store, dict(SMALL), CURRENT.version)["published"]
+        assert not results(store, dict(SMALL), CURRENT.version, closed_until=CLOSED)["published"]
         evaluate(container, SMALL, 1)
         container.runner.catch_up()
-        third = results(store, dict(SMALL), CURRENT.version)
+        third = results(store, dict(SMALL), CURRENT.version, closed_until=CLOSED)
         assert third["published"]
         assert third["evaluations"] == 3
         assert {q["average"] for q in third["questions"]} == {1.0}
@@ -99,12 +100,15 @@ class TestPublishing:
         evaluate(container, SAFE, 5)
         evaluate(container, SAFE, None)
         container.runner.catch_up()
-        body = results(container.read_store, dict(SAFE), CURRENT.version)
+        body = results(container.read_store, dict(SAFE), CURRENT.version, closed_until=CLOSED)
         assert body["published"]
         assert all(q["average"] is None and q["answers"] is None for q in body["questions"])
 
-    def test_public_endpoint_averages_for_a_generated_data_set(self, container: Container) -> None:
+    def test_public_endpoint_averages_for_a_generated_data_set(
+        self, container: Container, clock: Clock
+    ) -> None:
         """Random evaluations in many cells: the public averages equal those computed here."""
+        clock.today = date(2027, 1, 1)  # both half-years' evaluation windows have closed
         rng = random.Random(11)
         cells = [
             {
@@ -243,3 +247,67 @@ class TestWalls:
             assert [e["done"] for e in mine] == [True]
             public = client.get("/evaluations/questionnaire").json()
             assert sum(len(g["questions"]) for g in public["groups"]) == 26
+
+
+class TestDistinctTraineesAndDifferencing:
+    """R13 counts trainees, not evaluations, and publishes a half-year only once closed."""
+
+    @staticmethod
+    def by(container: Container, cell: dict[str, str], score: int, trainee: str) -> None:
+        evaluation = Evaluation.submit(
+            employment_id=uuid4(),
+            department_id=UUID(cell["department_id"]),
+            end=date(int(cell["period"][:4]), 3, 30),
+            specialty_code=cell["specialty_code"],
+            region=cell["region"],
+            stage=cell["stage"],
+            form=CURRENT,
+            answers=dict.fromkeys(QUESTIONS, score),
+            comment=None,
+            meta=Meta(trainee, Capacity.TRAINEE, str(uuid4())),
+        )
+        container.app.save(evaluation)
+
+    def test_two_employments_of_one_trainee_count_once(self, container: Container) -> None:
+        """One trainee evaluating two employments plus one other: three evaluations, two
+        trainees: withheld, so the first cannot subtract their own answers."""
+        self.by(container, SMALL, 6, "trainee-a")
+        self.by(container, SMALL, 6, "trainee-a")
+        self.by(container, SMALL, 1, "trainee-b")
+        container.runner.catch_up()
+        store = container.read_store
+        for size in range(len(DIMENSIONS) + 1):
+            for keys in itertools.combinations(DIMENSIONS, size):
+                body = results(
+                    store, {k: SMALL[k] for k in keys}, CURRENT.version, closed_until=CLOSED
+                )
+                assert not body["published"], keys
+        self.by(container, SMALL, 4, "trainee-c")
+        container.runner.catch_up()
+        third = results(store, dict(SMALL), CURRENT.version, closed_until=CLOSED)
+        assert third["published"] and third["evaluations"] == 4
+
+    def test_a_half_year_is_published_once_closed(self, container: Container) -> None:
+        """A cell of 3 in a half-year whose window is open is not published; once closed it
+        is, and nothing can be added to it any more (the window refuses late evaluations)."""
+        for trainee, score in (("a", 5), ("b", 5), ("c", 5)):
+            self.by(container, SMALL, score, trainee)
+        container.runner.catch_up()
+        store = container.read_store
+        window = container.app.evaluation_window_days
+        open_until = last_closed_period(date(2026, 8, 1), window)  # 2026-H1 still open
+        assert open_until == "2025-H2"
+        assert not results(store, dict(SMALL), CURRENT.version, closed_until=open_until)[
+            "published"
+        ]
+        closed = last_closed_period(date(2026, 10, 1), window)  # 30 June + 90 days passed
+        assert closed == "2026-H1"
+        assert results(store, dict(SMALL), CURRENT.version, closed_until=closed)["published"]
+
+    def test_the_public_page_says_when_a_half_year_is_published(
+        self, container: Container, clock: Clock
+    ) -> None:
+        clock.today = date(2026, 10, 1)
+        with TestClient(create_app(container, run_projections=False)) as client:
+            body = client.get("/evaluations/results").json()
+        assert body["closed_until"] == "2026-H1"

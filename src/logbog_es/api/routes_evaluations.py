@@ -67,7 +67,9 @@ def results(
 ) -> dict[str, Any]:
     """Published results (public, no login): group and question averages with counts.
 
-    Only cells of at least 3 evaluations count (R13), under any combination of filters."""
+    Only cells of at least 3 different trainees count (R13), under any combination of filters,
+    and only half-years whose evaluation window has closed (`closed_until`), so a published
+    figure never changes and no difference between two reveals an answer."""
     questionnaire_version(version)
     filters = {
         "department_id": str(department_id) if department_id else None,
@@ -76,7 +78,13 @@ def results(
         "region": region.value if region else None,
         "stage": stage.value if stage else None,
     }
-    body = evaluation_results.results(container.read_store, filters, version)
+    app = container.app
+    body = evaluation_results.results(
+        container.read_store,
+        filters,
+        version,
+        closed_until=evaluation_results.last_closed_period(app.today(), app.evaluation_window_days),
+    )
     if body["published"] and department_id and period:
         body["response"] = evaluation_results.response(
             container.read_store, str(department_id), period

@@ -1,14 +1,17 @@
 """Evaluation results: aggregated cells, and the only way results are published (R13).
 
 `results()` sums answers over the cells matching the filters, counting only cells that on their
-own hold at least MIN_CELL evaluations (and, per question, MIN_CELL answers). A cell below that
-is never published, alone or inside a sum, so no combination of filters, and no difference
+own hold answers of at least MIN_CELL different trainees (read model `evaluation_people`; and,
+per question, MIN_CELL different trainees' answers), and only half-years whose evaluations are
+all in (`last_closed_period`). A cell below that is never published, alone or inside a sum, and
+a published figure never changes afterwards, so no combination of filters, and no difference
 between two published figures, reveals fewer than MIN_CELL trainees' answers.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
@@ -89,37 +92,65 @@ class EvaluationResults(Projection):
             )
 
 
-def results(store: ReadStore, filters: dict[str, str | None], version: str) -> dict[str, Any]:
-    """Published averages for the filters; `published` False when too few evaluations."""
-    where = " AND ".join(f"{d} = ?" for d in DIMENSIONS if filters.get(d)) or "1 = 1"
+def last_closed_period(today: date, window_days: int) -> str:
+    """The latest half-year whose evaluations are all in: every employment that ended in it
+    can no longer be evaluated (its window of `window_days` after the half-year's end has
+    passed). Results of later half-years are not published yet, so a published figure never
+    changes and a difference of two never reveals an answer (R13)."""
+    year, half = today.year, 1 if today.month <= 6 else 2
+    while True:
+        end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+        if end + timedelta(days=window_days) < today:
+            return f"{year}-H{half}"
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+
+
+#: The cell's dimensions matched between an outer table `c` and a people table `p`.
+_SAME_CELL = " AND ".join(f"p.{d} = c.{d}" for d in DIMENSIONS)
+
+
+def results(
+    store: ReadStore,
+    filters: dict[str, str | None],
+    version: str,
+    *,
+    closed_until: str,
+) -> dict[str, Any]:
+    """Published averages for the filters; `published` False when too few different trainees
+    (R13). Only half-years up to `closed_until` (see `last_closed_period`) count."""
+    where = " AND ".join(f"c.{d} = ?" for d in DIMENSIONS if filters.get(d)) or "1 = 1"
     params = [filters[d] for d in DIMENSIONS if filters.get(d)]
+    enough = (
+        f"(SELECT COUNT(*) FROM evaluation_cell_people p WHERE {_SAME_CELL}) >= ? "  # noqa: S608
+        "AND c.period <= ?"
+    )
     cells = store.fetchall(
-        f"SELECT SUM(evaluations) AS n FROM evaluation_cells WHERE {where} "  # noqa: S608
-        "AND evaluations >= ?",
-        [*params, MIN_CELL],
+        f"SELECT SUM(c.evaluations) AS n FROM evaluation_cells c WHERE {where} "  # noqa: S608
+        f"AND {enough}",
+        [*params, MIN_CELL, closed_until],
     )
     evaluations = int(cells[0]["n"] or 0)
     form = QUESTIONNAIRES[version]
     body: dict[str, Any] = {
         "filters": {k: v for k, v in filters.items() if v},
         "min_evaluations": MIN_CELL,
+        "closed_until": closed_until,
     }
     if evaluations < MIN_CELL:
         return body | {"published": False, "evaluations": None, "groups": [], "questions": []}
+    same_answer = " AND ".join(f"p.{d} = a.{d}" for d in DIMENSIONS)
     safe = (
-        "SELECT a.question, SUM(a.answers) AS answers, SUM(a.total) AS total "
+        "SELECT a.question, SUM(a.answers) AS answers, SUM(a.total) AS total "  # noqa: S608
         "FROM evaluation_answers a JOIN evaluation_cells c ON "
         + " AND ".join(f"a.{d} = c.{d}" for d in DIMENSIONS)
-        + " WHERE c.evaluations >= ? AND a.answers >= ? "
-        + (
-            " AND " + " AND ".join(f"a.{d} = ?" for d in DIMENSIONS if filters.get(d))
-            if params
-            else ""
-        )
+        + f" WHERE {enough} AND (SELECT COUNT(*) FROM evaluation_answer_people p WHERE "  # noqa: S608 - column names only
+        + same_answer
+        + " AND p.question = a.question) >= ? "
+        + (" AND " + where if params else "")
         + " GROUP BY a.question"
     )
     rows: dict[str, Row] = {
-        r["question"]: r for r in store.fetchall(safe, [MIN_CELL, MIN_CELL, *params])
+        r["question"]: r for r in store.fetchall(safe, [MIN_CELL, closed_until, MIN_CELL, *params])
     }
     questions: list[dict[str, Any]] = []
     for question in form.questions:

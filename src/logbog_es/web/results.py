@@ -62,7 +62,14 @@ def router(web: Web) -> APIRouter:
             filters["region"] = given["region"]
         if given["stage"] in {s.value for s in Stage}:
             filters["stage"] = given["stage"]
-        body: dict[str, Any] = evaluation_results.results(store, filters, CURRENT.version)
+        body: dict[str, Any] = evaluation_results.results(
+            store,
+            filters,
+            CURRENT.version,
+            closed_until=evaluation_results.last_closed_period(
+                app.today(), app.evaluation_window_days
+            ),
+        )
         if body["published"] and filters["department_id"] and filters["period"]:
             body["response"] = evaluation_results.response(
                 store, str(filters["department_id"]), str(filters["period"])
