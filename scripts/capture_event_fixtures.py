@@ -144,6 +144,9 @@ def sample_store() -> Logbog:
     )
     app.save(jonas)
     _reminders(app)
+    from logbog_es.migration.importer import record_source
+
+    record_source(app, "ab" * 32, "eksport-2026.jsonl")
     return app
 
 

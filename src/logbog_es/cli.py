@@ -506,9 +506,10 @@ def audit_trail(
         return
     for e in result.entries:
         who = e.actor_name or e.actor_id
+        origin = f"  [imported from the old logbook: {e.imported_from}]" if e.imported_from else ""
         print(
             f"{e.position:>8}  {e.recorded_at:%Y-%m-%d %H:%M}  effective {e.effective_on}  "
-            f"{who} ({e.capacity}): {e.text}"
+            f"{who} ({e.capacity}): {e.text}{origin}"
         )
 
 
@@ -705,7 +706,12 @@ def _import_legacy(
     from rich.table import Table
 
     from logbog_es.domain.errors import LogbogError
-    from logbog_es.migration.importer import Importer, LineRejected, decode_lines
+    from logbog_es.migration.importer import (
+        Importer,
+        LineRejected,
+        decode_lines,
+        record_source,
+    )
     from logbog_es.migration.legacy import Reference
 
     path = Path(file)
@@ -717,6 +723,8 @@ def _import_legacy(
     lines, invalid = decode_lines(data)
     container = _container_for_projections()
     try:
+        if not dry_run:
+            record_source(container.app, digest, path.name)  # the history names the file
         importer = Importer(
             container.app, file_sha256=digest, dry_run=dry_run, batch_size=batch_size
         )

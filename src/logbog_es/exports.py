@@ -89,6 +89,7 @@ HISTORY: list[tuple[str, str, Callable[[Any], str] | None]] = [
     ("actor_id", "Bruger-id", None),
     ("capacity", "Funktion", _words(CAPACITY_DA)),
     ("text", "Hændelse", None),
+    ("imported_from", "Overført fra den gamle logbog (fil)", None),
     ("programme_id", "Uddannelsesforløb", None),
     ("type", "Hændelsestype", None),
 ]

@@ -244,6 +244,24 @@ class TestImportCli:
         assert body["summary"]["imported"] == 3
         assert body["lines"][0]["line"] == 4
         assert "bad JSON" in body["lines"][0]["errors"][0]["message"]
+        # Provenance: every imported entry of the history names the file it came from, in the
+        # CSV export and the printed trail; a legacy approval is told apart from a Logbog one.
+        import csv
+        import hashlib
+        import io
+
+        source = hashlib.sha256(export.read_bytes()).hexdigest()[:12]
+        authorisation = books[0]["doctor"]["authorisation_id"]
+        trail = CliRunner().invoke(cli, ["audit", "trail", authorisation, "--csv"])
+        assert trail.exit_code == 0, trail.output
+        rows = list(csv.DictReader(io.StringIO(trail.output.lstrip("\ufeff")), delimiter=";"))
+        origin = "Overført fra den gamle logbog (fil)"
+        approvals = [r for r in rows if r["Hændelsestype"].endswith("CompetencyApproved")]
+        assert approvals and all(r[origin] == f"export.jsonl ({source})" for r in approvals), (
+            approvals[:2]
+        )
+        printed = CliRunner().invoke(cli, ["audit", "trail", authorisation]).output
+        assert f"[imported from the old logbook: export.jsonl ({source})]" in printed
         dry = CliRunner().invoke(
             cli, ["import", "legacy", str(export), "--dry-run", "--report", str(report)]
         )

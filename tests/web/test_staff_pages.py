@@ -478,6 +478,7 @@ class TestHistoryForStaff:
         site.login("sek-nord")
         page = text_of(site.get(f"/laeger/{ward.trainee}/historik").text)
         assert "Historik for Trine Trainee" in page
+        assert "Overført fra den gamle logbog" not in page  # all given in Logbog
         only_access = text_of(site.get(f"/laeger/{ward.trainee}/historik?slags=Doctor").text)
         assert 0 < only_access.count("registreret ") < page.count("registreret ")
 

@@ -30,6 +30,7 @@ class EntryOut(BaseModel):
     actor_name: str | None
     capacity: str
     text: str
+    imported_from: str | None = None  # from the old logbook: file name (SHA-256 prefix)
 
 
 class HistoryOut(BaseModel):

@@ -27,6 +27,7 @@ from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import InvalidInput, NotFound
+from logbog_es.domain.import_source import ImportSource, import_source_id, source_of
 from logbog_es.domain.messages import MESSAGES
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.submission import Submission
@@ -46,6 +47,9 @@ class Entry:
     actor_name: str | None
     capacity: str
     text: str
+    # Imported from the old logbook (not given in Logbog): the file's name and the first 12
+    # hex of its SHA-256; None for what was recorded in Logbog.
+    imported_from: str | None = None
 
 
 @dataclass
@@ -97,12 +101,23 @@ class _Context:
         self.app = app
         self.names: dict[str, str | None] = {}
         self.departments: dict[UUID, str] = {}
+        self.sources: dict[str, str] = {}
 
     def competency(self, programme_id: UUID, approval_id: UUID) -> str | None:
         """The competency an approval was for (a withdrawal names only the approval)."""
         programme = self.app.find(Programme, programme_id, shared=True)
         approval = programme.approval_map.get(approval_id) if programme else None
         return approval.competency_code if approval else None
+
+    def source(self, command_id: str) -> str | None:
+        """`<file name> (<sha256 prefix>)` for an imported event; None otherwise."""
+        found = source_of(command_id)
+        if found is None:
+            return None
+        if found not in self.sources:
+            record = self.app.find(ImportSource, import_source_id(found), shared=True)
+            self.sources[found] = f"{record.file_name} ({found})" if record else found
+        return self.sources[found]
 
     def name(self, subject: str | UUID | None) -> str | None:
         if subject is None:
@@ -330,6 +345,7 @@ def history(
                 actor_name=ctx.name(event.actor_id),
                 capacity=event.actor_capacity,
                 text=_words(event, ctx, departments.get(stream_id), messages, present),
+                imported_from=ctx.source(event.command_id),
             )
         )
     return History(doctor_id, tuple(entries), logbook, decoded[-1][0] if decoded else 0)

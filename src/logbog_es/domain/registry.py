@@ -9,6 +9,7 @@ from logbog_es.domain import (
     department,
     doctor,
     evaluation,
+    import_source,
     programme,
     readlog,
     receipt,
@@ -36,6 +37,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     reminders.Reminder,
     reminders.Digest,
     reminders.MailChoice,
+    import_source.ImportSource,
 )
 
 

@@ -10,6 +10,7 @@ Every imported event's command id names its source: `import:<file sha256 prefix>
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from logbog_es.domain.curriculum import CurriculumVersion, content_of
 from logbog_es.domain.department import Department, department_id
 from logbog_es.domain.doctor import Doctor, check_authorisation_id, doctor_id
 from logbog_es.domain.errors import Conflict, LogbogError
+from logbog_es.domain.import_source import ImportSource, import_source_id
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.receipt import CommandReceipt, RecordedEvent, receipt_id
 from logbog_es.domain.specialty import Specialty, specialty_id
@@ -311,6 +313,16 @@ class _Batch:
             for aggregate in aggregates:
                 unique[aggregate.id] = aggregate
         return list(unique.values())
+
+
+def record_source(app: Logbog, file_sha256: str, file_name: str) -> None:
+    """Name the file the imported events' `import:<source>` stands for (once per file)."""
+    source = file_sha256[:12]
+    if app.find(ImportSource, import_source_id(source)) is not None:
+        return
+    meta = Meta(f"import:{source}", Capacity.IMPORT, f"import:{source}:source")
+    with contextlib.suppress(IntegrityError):  # recorded meanwhile by another run
+        app.save(ImportSource.record(file_sha256, file_name, meta))
 
 
 class Importer:
