@@ -31,6 +31,7 @@ from logbog_es.projections.evaluation_results import EvaluationResults
 from logbog_es.projections.programme_progress import ProgrammeProgress
 from logbog_es.projections.region_register import RegionRegister
 from logbog_es.projections.reminders import Reminders
+from logbog_es.projections.required_time import RequiredTime
 from logbog_es.projections.runner import Projection, Runner
 from logbog_es.projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 from logbog_es.projections.submissions import Submissions
@@ -59,6 +60,7 @@ def all_projections() -> list[Projection]:
         Submissions(),
         EvaluationResults(),
         EvaluationPeople(),
+        RequiredTime(),
         Reminders(),
     ]
 

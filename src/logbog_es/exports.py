@@ -65,6 +65,7 @@ REGION_REGISTER: list[tuple[str, str, Callable[[Any], str] | None]] = [
         lambda v: YES_NO[bool(v)],
     ),
     ("all_approved", "Alle kompetencer og kurser godkendt", lambda v: YES_NO[bool(v)]),
+    ("extension_to", "Ansættelse skal forlænges til (R5, R6)", None),
 ]
 
 DEPARTMENT_OVERVIEW: list[tuple[str, str, Callable[[Any], str] | None]] = [

@@ -58,6 +58,7 @@ DYNAMIC: dict[str, list[str]] = {
         "employment",
         "prior_attestation",
         "introduction_programme",
+        "extension",
     ],
     "demo.": [u.key for u in demo_users()],
     "action.": sorted(ACTIONS),

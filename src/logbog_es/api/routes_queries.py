@@ -204,8 +204,11 @@ def _programme_out(p: Programme) -> ProgrammeOut:
                 start=e.start,
                 end=e.end,
                 percent=e.percent,
+                required_end=report.required_end,
+                extension_needed=report.extension_missing,
             )
             for e in p.employments
+            for report in [p.time_report(e.employment_id, e.start)]
         ],
         approvals=[
             ApprovalOut(

@@ -93,7 +93,19 @@ def progress(
             RoleProgressOut.model_validate(r)
             for r in programme_progress.roles(store, str(programme_id))
         ],
-        employments=[ProgressEmploymentOut.model_validate(e) for e in employments],
+        employments=[
+            ProgressEmploymentOut.model_validate(
+                {
+                    **e,
+                    "required_end": report.required_end,
+                    "extension_needed": report.extension_missing,
+                }
+            )
+            for e in employments
+            for report in [
+                programme.time_report(UUID(str(e["employment_id"])), container.app.today())
+            ]
+        ],
         served_days=days,
         served_full_time_days=round(float(full_time), 1),
     )

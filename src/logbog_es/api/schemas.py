@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class EventOut(BaseModel):
@@ -90,6 +90,8 @@ class EmploymentOut(BaseModel):
     start: date
     end: date
     percent: int
+    required_end: date = Field(description="R5/R6: the last day part time and absence require.")
+    extension_needed: bool = Field(description="The recorded end is before the required end.")
 
 
 class ApprovalOut(BaseModel):
@@ -235,6 +237,8 @@ class ProgressEmploymentOut(BaseModel):
     start_date: date
     end_date: date
     percent: int
+    required_end: date = Field(description="R5/R6: the last day part time and absence require.")
+    extension_needed: bool = Field(description="The recorded end is before the required end.")
 
 
 class ProgressOut(BaseModel):
@@ -279,6 +283,10 @@ class RegisterRowOut(BaseModel):
     courses_total: int
     ends_soon_unapproved: bool
     all_approved: bool
+    extension_to: date | None = Field(
+        default=None,
+        description="R5/R6: an employment must be extended to this day (None: none needs it).",
+    )
 
 
 class RegisterPage(BaseModel):

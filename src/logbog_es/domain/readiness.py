@@ -111,6 +111,11 @@ def readiness(
                 f"employment {employment.start} to {employment.end}",
             )
         )
+        time = programme.time_report(employment.employment_id, today)
+        if time.extension_missing:  # R5/R6: the attestation waits for this extension
+            missing.append(
+                Missing("extension", str(employment.employment_id), time.required_end.isoformat())
+            )
     for attestation in programme.prior_attestations.values():
         if not attestation.counts:
             missing.append(

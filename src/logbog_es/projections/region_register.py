@@ -84,7 +84,7 @@ class RegionRegister(Projection):
 
 
 Status = Literal["not_started", "active", "ended"]
-Flag = Literal["ends_soon_unapproved", "all_approved"]
+Flag = Literal["ends_soon_unapproved", "all_approved", "extension_needed"]
 BASE_SORTS = ("trainee_name", "hiring_date", "specialty_code")
 SORTS = {
     "trainee_name": "trainee_name",
@@ -113,6 +113,8 @@ def register(
     `ends_soon_unapproved`: the current employment ends within 60 days while competencies are
     still unapproved. `all_approved`: every competency and course of the pinned version is done
     (readiness for STPS also needs time attestations: see the readiness endpoint).
+    `extension_needed`: part time or absence (R5, R6) requires an employment to last beyond its
+    recorded end; `extension_to` is the earliest such required end (read model required_time).
     """
     now = today.isoformat()
     soon = (today + timedelta(days=60)).isoformat()
@@ -174,7 +176,12 @@ def register(
         "AND competencies_approved < competencies_total THEN 1 ELSE 0 END "
         "AS ends_soon_unapproved, "
         "CASE WHEN competencies_total > 0 AND competencies_approved = competencies_total "
-        "AND courses_done = courses_total THEN 1 ELSE 0 END AS all_approved "
+        "AND courses_done = courses_total THEN 1 ELSE 0 END AS all_approved, "
+        # R5/R6: the earliest required end beyond an employment's recorded end, if any
+        "(SELECT MIN(t.required_end) FROM register_employments e "
+        " JOIN required_time t ON t.employment_id = e.employment_id "
+        " WHERE e.programme_id = b.programme_id AND t.required_end > e.end_date) "
+        "AS extension_to "
         f"FROM ({base}) b"
     )
     params = [now, now, soon, *base_params]
@@ -192,7 +199,7 @@ def register(
     if flag is not None:
         if flag not in get_args(Flag):  # it names a column below
             raise ValueError(f"unknown flag {flag!r}")
-        where.append(f"{flag} = 1")
+        where.append("extension_to IS NOT NULL" if flag == "extension_needed" else f"{flag} = 1")
     if page_first:
         rows = {r["programme_id"]: r for r in store.fetchall(flagged, params)}
         return Page([rows[i] for i in ids if i in rows], page.next_cursor)

@@ -140,6 +140,7 @@ def router(web: Web) -> APIRouter:
                 missing.append(
                     {
                         "what": item.what,
+                        "detail": item.detail,
                         "item": item.item,
                         "title": titles.get(item.item, ""),
                         "employment": employment,

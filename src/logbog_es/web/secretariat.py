@@ -34,7 +34,7 @@ FILTERS = {
     "flag": "flag",
 }
 STATUSES = ("not_started", "active", "ended")
-FLAGS = ("ends_soon_unapproved", "all_approved")
+FLAGS = ("ends_soon_unapproved", "all_approved", "extension_needed")
 SORTS = (
     "trainee_name",
     "-trainee_name",
