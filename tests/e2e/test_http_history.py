@@ -39,7 +39,9 @@ class TestHistoryOverHttp:
         assert approved["effective_on"] == "2026-03-02"
         assert approved["actor_name"] == "Mette Main"
         programme = body["logbook"]["programmes"][str(ward.programme)]
-        assert [a[0] for a in programme["approvals"].values()] == ["K1"]
+        assert [a["competency_code"] for a in programme["approvals"].values()] == ["K1"]
+        employment = next(iter(programme["employments"].values()))
+        assert set(employment) == {"department_id", "start", "end"}  # named, not positional
 
         both: Any = api.get(
             f"/doctors/{ward.trainee}/history?as_of=2026-01-01&effective_on=2026-01-01",

@@ -330,7 +330,9 @@ class TestViewsBackInTime:
         assert programme in as_recorded.programmes
         assert not as_recorded.programmes[programme].approvals
         in_force = history(app, ward.trainee, effective_on=date(2026, 3, 31)).logbook
-        assert [a[0] for a in in_force.programmes[programme].approvals.values()] == ["K1"]
+        assert [a.competency_code for a in in_force.programmes[programme].approvals.values()] == [
+            "K1"
+        ]
         before = history(app, ward.trainee, effective_on=date(2026, 3, 1)).logbook
         assert not before.programmes[programme].approvals
 
@@ -340,7 +342,7 @@ class TestViewsBackInTime:
             app, ward.trainee, as_of=recorded_on - timedelta(days=1)
         ).logbook.programmes
         now = history(app, ward.trainee, as_of=recorded_on).logbook
-        assert [a[0] for a in now.programmes[programme].approvals.values()] == ["K1"]
+        assert [a.competency_code for a in now.programmes[programme].approvals.values()] == ["K1"]
 
 
 def _replayed_to(app: Logbog, doctor_id: UUID, n: int) -> Any:

@@ -631,7 +631,7 @@ def test_imported_facts_read_back(index: int, seed: int) -> None:
             if "withdrawn" in a
         )
         view = told.logbook.programmes[str(programme.id)]
-        assert {(code, day) for code, _, day in view.approvals.values()} == {
+        assert {(a.competency_code, a.assessed_on) for a in view.approvals.values()} == {
             (e[0], e[1]) for e in expected
         }
         container.runner.catch_up()

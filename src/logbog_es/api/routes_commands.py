@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Response
 
 from logbog_es.api.deps import ActorDep, ContainerDep
 from logbog_es.api.schemas import CommandAccepted, EventOut
+from logbog_es.application import queries
 from logbog_es.commands import COMMANDS, Command
 from logbog_es.commands.base import COMMAND_ID_PATTERN
 from logbog_es.domain.errors import InvalidInput
@@ -70,6 +71,7 @@ def _make_endpoint(model: type[Command]) -> Any:
             ],
             position=result.position,
             replayed=result.replayed,
+            created=queries.created_ids(result, actor),
         )
 
     endpoint.__name__ = model.NAME.replace("-", "_")

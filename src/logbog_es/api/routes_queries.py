@@ -11,12 +11,14 @@ from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.api.schemas import (
     AppointmentOut,
     ApprovalOut,
+    AssessorOut,
     CompetencyOut,
     CourseCompletionOut,
     CourseOut,
     CurriculumOut,
     CurriculumSummaryOut,
     DepartmentOut,
+    DoctorFoundOut,
     DoctorOut,
     EmploymentOut,
     GrantOut,
@@ -35,7 +37,13 @@ from logbog_es.application import queries
 from logbog_es.domain.policy import grant_approves
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.values import Region, Stage
-from logbog_es.projections import access_directory, catalogue, supervisor_requests
+from logbog_es.projections import (
+    access_directory,
+    catalogue,
+    programme_progress,
+    region_register,
+    supervisor_requests,
+)
 
 router = APIRouter()
 After = Annotated[
@@ -98,9 +106,30 @@ def my_requests(
     rows = supervisor_requests.pending_for(
         container.read_store, str(actor.doctor_id), limit=limit + 1, after_position=cursor
     )
-    items = [
-        PendingRequestOut(**{**row, "position": row["requested_position"]}) for row in rows[:limit]
-    ]
+    shown = rows[:limit]
+    curricula = programme_progress.curricula_of(
+        container.read_store, [r["programme_id"] for r in shown]
+    )
+    places: dict[str, str] = {}
+    titles: dict[tuple[str, str], str] = {}
+    items = []
+    for row in shown:
+        department = str(row["department_id"])
+        if department not in places:
+            places[department] = queries.department_name(container.app, UUID(department))
+        key = (str(curricula.get(row["programme_id"], "")), str(row["competency_code"]))
+        if key not in titles:
+            titles[key] = queries.competency_title(container.app, key[0], key[1])
+        items.append(
+            PendingRequestOut(
+                **{
+                    **row,
+                    "position": row["requested_position"],
+                    "department_name": places[department],
+                    "competency_title": titles[key],
+                }
+            )
+        )
     return PendingRequestsPage(
         items=items, next_cursor=items[-1].position if len(rows) > limit else None
     )
@@ -187,10 +216,27 @@ def department(department_id: UUID, _actor: ActorDep, container: ContainerDep) -
     )
 
 
-def _programme_out(p: Programme) -> ProgrammeOut:
+def _programme_out(app: Any, p: Programme) -> ProgrammeOut:
+    people = queries.names(
+        app,
+        [
+            p.doctor_id,
+            *(a.approver_id for a in p.approvals),
+            *(a.delegated_by for a in p.approvals if a.delegated_by),
+            *(r.supervisor_id for r in p.requests.values()),
+        ],
+    )
+    places: dict[UUID, str] = {}
+
+    def place(department: UUID) -> str:
+        if department not in places:
+            places[department] = queries.department_name(app, department)
+        return places[department]
+
     return ProgrammeOut(
         programme_id=p.id,
         doctor_id=p.doctor_id,
+        doctor_name=people.get(p.doctor_id, ""),
         specialty_code=p.specialty_code,
         stage=p.stage.value,
         region=p.region.value,
@@ -201,6 +247,7 @@ def _programme_out(p: Programme) -> ProgrammeOut:
             EmploymentOut(
                 employment_id=e.employment_id,
                 department_id=e.department_id,
+                department_name=place(e.department_id),
                 start=e.start,
                 end=e.end,
                 percent=e.percent,
@@ -215,11 +262,14 @@ def _programme_out(p: Programme) -> ProgrammeOut:
                 approval_id=a.approval_id,
                 competency_code=a.competency_code,
                 approver_id=a.approver_id,
+                approver_name=people.get(a.approver_id, ""),
                 capacity=a.capacity.value,
                 delegated_by=a.delegated_by,
+                delegated_by_name=people.get(a.delegated_by) if a.delegated_by else None,
                 method=a.method.value,
                 assessed_on=a.assessed_on,
                 department_id=a.department_id,
+                department_name=place(a.department_id),
                 withdrawn=a.withdrawn,
             )
             for a in p.approvals
@@ -229,7 +279,9 @@ def _programme_out(p: Programme) -> ProgrammeOut:
                 request_id=r.request_id,
                 competency_code=r.competency_code,
                 supervisor_id=r.supervisor_id,
+                supervisor_name=people.get(r.supervisor_id, ""),
                 department_id=r.department_id,
+                department_name=place(r.department_id),
                 status=r.status.value,
             )
             for r in p.requests.values()
@@ -296,4 +348,39 @@ def programme(
 ) -> ProgrammeOut:
     p = queries.read_programme(container.app, actor, programme_id)
     response.headers["ETag"] = f'"{p.version}"'
-    return _programme_out(p)
+    return _programme_out(container.app, p)
+
+
+@router.get("/programmes/{programme_id}/assessors", tags=["programmes"])
+def assessors(programme_id: UUID, actor: ActorDep, container: ContainerDep) -> list[AssessorOut]:
+    """Whom the trainee may ask for an assessment today (R4): the UAO/tutor and the supervisors
+    with access to them where they are employed today, by name."""
+    found = queries.assessors_for(container.app, actor, programme_id)
+    return [
+        AssessorOut(
+            doctor_id=a.doctor_id,
+            name=a.name,
+            capacity=a.capacity.value,
+            department_id=a.department_id,
+            department_name=queries.department_name(container.app, a.department_id),
+        )
+        for a in found
+    ]
+
+
+@router.get("/doctors", tags=["people"])
+def find_doctors(
+    actor: ActorDep,
+    container: ContainerDep,
+    search: Annotated[
+        str, Query(min_length=1, max_length=100, description="Authorisation id, or part of a name.")
+    ],
+    after: After = None,
+) -> list[DoctorFoundOut]:
+    """Registered doctors, also those without a programme (secretariats only), at most 50."""
+    queries.authorise_doctor_search(actor)
+    wait_for_read_model(container, after, ["region_register"])
+    return [
+        DoctorFoundOut.model_validate(r)
+        for r in region_register.find_people(container.read_store, search)
+    ]

@@ -21,6 +21,14 @@ class CommandAccepted(BaseModel):
     events: list[EventOut]
     position: int
     replayed: bool
+    created: dict[str, UUID] = Field(
+        default_factory=dict,
+        description=(
+            "The ids of what the command created, by name: doctor_id (register-doctor), "
+            "programme_id (start-programme), employment_id (add-employment), department_id, "
+            "curriculum_id; the same on a replay."
+        ),
+    )
 
 
 class SpecialtyOut(BaseModel):
@@ -87,6 +95,7 @@ class DepartmentOut(BaseModel):
 class EmploymentOut(BaseModel):
     employment_id: UUID
     department_id: UUID
+    department_name: str
     start: date
     end: date
     percent: int
@@ -98,11 +107,14 @@ class ApprovalOut(BaseModel):
     approval_id: UUID
     competency_code: str
     approver_id: UUID
+    approver_name: str
     capacity: str
     delegated_by: UUID | None
+    delegated_by_name: str | None
     method: str
     assessed_on: date
     department_id: UUID
+    department_name: str
     withdrawn: bool
 
 
@@ -110,7 +122,9 @@ class RequestOut(BaseModel):
     request_id: UUID
     competency_code: str
     supervisor_id: UUID
+    supervisor_name: str
     department_id: UUID
+    department_name: str
     status: str
 
 
@@ -137,6 +151,7 @@ class PriorAttestationOut(BaseModel):
 class ProgrammeOut(BaseModel):
     programme_id: UUID
     doctor_id: UUID
+    doctor_name: str
     specialty_code: str
     stage: str
     region: str
@@ -211,7 +226,9 @@ class PendingRequestOut(BaseModel):
     trainee_id: UUID
     trainee_name: str | None
     competency_code: str
+    competency_title: str
     department_id: UUID
+    department_name: str
     requested_at: datetime
     position: int
 
@@ -339,3 +356,20 @@ class DirectoryGrantOut(BaseModel):
 class DepartmentAccessOut(BaseModel):
     appointments: list[DirectoryAppointmentOut]
     grants: list[DirectoryGrantOut]
+
+
+class AssessorOut(BaseModel):
+    """Someone the trainee may ask for an assessment today (R4), and where."""
+
+    doctor_id: UUID
+    name: str
+    capacity: str
+    department_id: UUID
+    department_name: str
+
+
+class DoctorFoundOut(BaseModel):
+    doctor_id: UUID
+    name: str
+    authorisation_id: str
+    programmes: int

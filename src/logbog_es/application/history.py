@@ -15,7 +15,7 @@ Two ways to look back, never to be confused:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -52,6 +52,24 @@ class Entry:
     imported_from: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EmploymentView:
+    """An employment in the logbook view: where and from when to when (ISO dates)."""
+
+    department_id: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalView:
+    """An approval that counts in the logbook view."""
+
+    competency_code: str
+    approver_id: str
+    assessed_on: str
+
+
 @dataclass
 class ProgrammeView:
     programme_id: str
@@ -59,9 +77,8 @@ class ProgrammeView:
     stage: str = ""
     curriculum_id: str = ""
     curriculum_label: str = ""
-    employments: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # approval id -> (competency code, approver id, assessed on)
-    approvals: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    employments: dict[str, EmploymentView] = field(default_factory=dict)  # by employment id
+    approvals: dict[str, ApprovalView] = field(default_factory=dict)  # by approval id
     courses: dict[str, str] = field(default_factory=dict)
     time_attestations: list[str] = field(default_factory=list)
     submissions: list[str] = field(default_factory=list)
@@ -400,21 +417,17 @@ def _apply_to_view(programme: ProgrammeView, event: Any) -> None:
         programme.curriculum_id = str(event.to_curriculum_id)
         programme.curriculum_label = event.label
     elif isinstance(event, Programme.EmploymentAdded):
-        programme.employments[str(event.employment_id)] = (
-            str(event.department_id),
-            event.start.isoformat(),
-            event.end.isoformat(),
+        programme.employments[str(event.employment_id)] = EmploymentView(
+            str(event.department_id), event.start.isoformat(), event.end.isoformat()
         )
     elif isinstance(event, Programme.EmploymentExtended):
         key = str(event.employment_id)
         if key in programme.employments:
-            department, start, _ = programme.employments[key]
-            programme.employments[key] = (department, start, event.new_end.isoformat())
+            found = programme.employments[key]
+            programme.employments[key] = replace(found, end=event.new_end.isoformat())
     elif isinstance(event, Programme.CompetencyApproved):
-        programme.approvals[str(event.approval_id)] = (
-            event.competency_code,
-            str(event.approver_id),
-            event.assessed_on.isoformat(),
+        programme.approvals[str(event.approval_id)] = ApprovalView(
+            event.competency_code, str(event.approver_id), event.assessed_on.isoformat()
         )
     elif isinstance(event, Programme.ApprovalWithdrawn):
         programme.approvals.pop(str(event.approval_id), None)
@@ -438,11 +451,15 @@ def logbook_from_aggregates(doctor: Doctor | None, programmes: list[Programme]) 
         pv.curriculum_id = str(getattr(p, "curriculum_id", "") or "")
         pv.curriculum_label = getattr(p, "curriculum_label", "") or ""
         pv.employments = {
-            str(e.employment_id): (str(e.department_id), e.start.isoformat(), e.end.isoformat())
+            str(e.employment_id): EmploymentView(
+                str(e.department_id), e.start.isoformat(), e.end.isoformat()
+            )
             for e in p.employments
         }
         pv.approvals = {
-            str(a.approval_id): (a.competency_code, str(a.approver_id), a.assessed_on.isoformat())
+            str(a.approval_id): ApprovalView(
+                a.competency_code, str(a.approver_id), a.assessed_on.isoformat()
+            )
             for a in p.approvals
             if not a.withdrawn
         }

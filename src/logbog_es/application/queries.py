@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from logbog_es.application import chain
-from logbog_es.application.app import Logbog
+from logbog_es.application.app import CommandResult, Logbog
 from logbog_es.application.dossier import introduction_of, regenerate, regenerate_supplement
 from logbog_es.application.history import History, Present, history
 from logbog_es.domain.access import DepartmentAccess, department_access_id
@@ -32,9 +32,10 @@ from logbog_es.domain.policy import (
     require,
     supervised_trainees,
 )
-from logbog_es.domain.programme import Programme
+from logbog_es.domain.programme import Programme, employment_id
 from logbog_es.domain.readiness import Readiness, SubmissionKind, readiness
 from logbog_es.domain.readlog import Reading, ReadLog, read_log_id
+from logbog_es.domain.receipt import scoped_command_id
 from logbog_es.domain.submission import Submission
 from logbog_es.domain.values import Capacity, Region, StaffRole
 
@@ -495,3 +496,47 @@ def department_actions(app: Logbog, actor: Actor, department: Department) -> fro
     return frozenset(
         name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
     )
+
+
+#: Commands that create something a caller will name next, and the event that holds its id.
+_CREATED_STREAMS = {
+    "register-doctor": ("doctor_id", "logbog:Doctor.Registered"),
+    "start-programme": ("programme_id", "logbog:Programme.Started"),
+    "register-department": ("department_id", "logbog:Department.Registered"),
+    "publish-curriculum": ("curriculum_id", "logbog:CurriculumVersion.Published"),
+}
+
+
+def created_ids(result: CommandResult, actor: Actor) -> dict[str, UUID]:
+    """The ids of what a command created, by name, the same for a replay of it: a new
+    stream's id from its first event, or an id derived from the command's key (an
+    employment's)."""
+    found: dict[str, UUID] = {}
+    named = _CREATED_STREAMS.get(result.command)
+    if named is not None:
+        name, topic = named
+        stream = next((e.stream_id for e in result.events if e.type == topic), None)
+        if stream is not None:
+            found[name] = stream
+    if result.command == "add-employment":
+        found["employment_id"] = employment_id(scoped_command_id(actor.subject, result.command_id))
+    return found
+
+
+def authorise_doctor_search(actor: Actor) -> None:
+    """Searching all registered doctors (with or without a programme) is the secretariats'
+    (to start a programme for one just registered, or for a transfer)."""
+    if not actor.secretariat_regions():
+        raise NotAllowed(
+            "auth.secretariat_only", action=Action.READ_DOCTOR.value, actor=actor.describe()
+        )
+
+
+def competency_title(app: Logbog, curriculum_id: str, code: str) -> str:
+    """A competency's title in a curriculum version ('' when either is unknown)."""
+    try:
+        found = app.find(CurriculumVersion, UUID(curriculum_id), shared=True)
+    except ValueError:
+        return ""
+    competency = found.competency(code) if found else None
+    return competency.title if competency else ""
