@@ -389,3 +389,45 @@ class TestWhoReadWhat:
             queries.read_history(app, ward.world.actor(ward.uao), ward.trainee)
         with pytest.raises(NotAllowed):
             queries.read_readers(app, ward.world.sek["nord"], ward.trainee)
+
+
+class TestHistoryReads:
+    """Issue 16: a history call reads the store a fixed number of times, however many
+    approvals were withdrawn (each withdrawal once cost a read of the programme)."""
+
+    @staticmethod
+    def reads(container: Container, ward: Ward) -> int:
+        recorder: Any = container.app.recorder
+        counted = {"n": 0}
+        original = recorder.select_events
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            counted["n"] += 1
+            return original(*args, **kwargs)
+
+        recorder.select_events = counting
+        try:
+            history(container.app, ward.trainee)
+        finally:
+            recorder.select_events = original
+        return counted["n"]
+
+    def test_withdrawals_add_no_reads(self, memory_container: Container) -> None:
+        app = memory_container.app
+        ward = Ward(World(app))
+        app.repository.cache = None  # every find reads the store, as after a restart
+        withdrawn = 0
+        counts = []
+        for round_ in range(3):
+            for code in ("K1", "K2", "K3"):
+                _approve(ward, code, f"2026-0{round_ + 2}-0{withdrawn % 9 + 1}")
+                approval = app.repository.get(ward.programme).active_approval(code)
+                ward.world.run(
+                    WithdrawApproval(
+                        programme_id=ward.programme, approval_id=approval.approval_id, reason="x"
+                    ),
+                    ward.world.actor(ward.uao),
+                )
+                withdrawn += 1
+            counts.append(self.reads(memory_container, ward))
+        assert counts[0] == counts[-1], counts  # 3, then 9 withdrawals: the same reads

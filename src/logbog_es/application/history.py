@@ -119,10 +119,18 @@ class _Context:
         self.names: dict[str, str | None] = {}
         self.departments: dict[UUID, str] = {}
         self.sources: dict[str, str] = {}
+        self.approvals: dict[UUID, str] = {}  # approval id -> competency code, from the events
+        self.programmes: dict[UUID, Programme | None] = {}
 
     def competency(self, programme_id: UUID, approval_id: UUID) -> str | None:
-        """The competency an approval was for (a withdrawal names only the approval)."""
-        programme = self.app.find(Programme, programme_id, shared=True)
+        """The competency an approval was for (a withdrawal names only the approval): from the
+        approvals among the history's own events, else (an approval outside the view) from
+        the programme, read once per programme, not once per withdrawal."""
+        if approval_id in self.approvals:
+            return self.approvals[approval_id]
+        if programme_id not in self.programmes:
+            self.programmes[programme_id] = self.app.find(Programme, programme_id, shared=True)
+        programme = self.programmes[programme_id]
         approval = programme.approval_map.get(approval_id) if programme else None
         return approval.competency_code if approval else None
 
@@ -326,6 +334,11 @@ def history(
         decoded += [(p, decode(p, s)) for p, s in read(submissions)]
         decoded.sort(key=lambda pair: pair[0])
     ctx = _Context(app)
+    ctx.approvals = {
+        e.approval_id: e.competency_code
+        for _, e in decoded
+        if isinstance(e, Programme.CompetencyApproved)
+    }
     grants: set[UUID] = set()
     selected: list[tuple[int, Any]] = []
     for position, event in decoded:
