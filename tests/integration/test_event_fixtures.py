@@ -72,3 +72,12 @@ class TestEventFixtures:
         stored = app.mapper.to_stored_event(event)
         assert json.loads(stored.state) == fixture["state"]
         assert stored.topic == fixture["topic"]
+
+
+def test_a_request_stored_before_notes_reads_with_none(app: Logbog) -> None:
+    """The v1 form of AssessmentRequested (no note) loads through its upcaster: note None."""
+    v1 = json.loads((FIXTURES / "logbog__Programme.AssessmentRequested.v1.json").read_text("utf-8"))
+    assert "note" not in v1["state"]
+    event = app.mapper.to_domain_event(_stored(v1))
+    assert event.note is None  # type: ignore[attr-defined]
+    assert type(event).class_version == 2  # type: ignore[attr-defined]

@@ -507,3 +507,24 @@ class TestLongLists:
         assert "K2" not in text_of(first.text)
         more = next(f for f in first.text.split('"') if f.startswith("/indbakke?efter="))
         assert "K2 Kompetence K2" in text_of(site.get(more).text)
+
+
+class TestRequestNote:
+    """Issue 17, item 6: the trainee adds a note to a request; the supervisor asked reads it."""
+
+    def test_note_reaches_the_supervisor(self, site: Site, ward: Ward) -> None:
+        site.login(ward.trainee)
+        form = site.form(_competency_page(ward), "/anmod")
+        sent = site.submit(form, supervisor_id=str(ward.main), note="Jeg har haft tre patienter")
+        assert sent.status_code == 303
+        site.login(ward.main)
+        assert "Jeg har haft tre patienter" in text_of(site.get(_competency_page(ward)).text)
+        request = next(iter(site.container.app.repository.get(ward.programme).requests.values()))
+        assert request.note == "Jeg har haft tre patienter"
+
+    def test_an_empty_note_is_none(self, site: Site, ward: Ward) -> None:
+        site.login(ward.trainee)
+        form = site.form(_competency_page(ward), "/anmod")
+        assert site.submit(form, supervisor_id=str(ward.main), note="  ").status_code == 303
+        request = next(iter(site.container.app.repository.get(ward.programme).requests.values()))
+        assert request.note is None

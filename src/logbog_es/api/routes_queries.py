@@ -283,6 +283,7 @@ def _programme_out(app: Any, p: Programme) -> ProgrammeOut:
                 department_id=r.department_id,
                 department_name=place(r.department_id),
                 status=r.status.value,
+                note=r.note,
             )
             for r in p.requests.values()
         ],

@@ -126,6 +126,7 @@ class RequestOut(BaseModel):
     department_id: UUID
     department_name: str
     status: str
+    note: str | None = None
 
 
 class CourseCompletionOut(BaseModel):

@@ -28,6 +28,9 @@ class RequestAssessment(Command):
     programme_id: UUID
     competency_code: str = Field(max_length=40)
     supervisor_id: UUID
+    note: str | None = Field(
+        default=None, max_length=2000, description="Words to the supervisor asked (optional)."
+    )
 
 
 class ApproveCompetency(Command):

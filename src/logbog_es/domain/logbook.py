@@ -27,6 +27,7 @@ class AssessmentRequest:
     department_id: UUID
     requested_on: date
     status: RequestStatus
+    note: str | None = None  # the trainee's words to the supervisor asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,10 +248,17 @@ class Programme(LogbogAggregate):
 
     class AssessmentRequested(Event):
         TOPIC = "logbog:Programme.AssessmentRequested"
+        # v2 added `note` (the trainee's words to the supervisor); v1 had none.
+        class_version = 2
         request_id: UUID
         competency_code: str
         supervisor_id: UUID
         department_id: UUID
+        note: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["note"] = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.requests[self.request_id] = AssessmentRequest(
@@ -261,6 +268,7 @@ class Programme(LogbogAggregate):
                 self.department_id,
                 self.timestamp.date(),
                 RequestStatus.OPEN,
+                self.note,
             )
 
     class AssessmentDeclined(Event):
@@ -551,8 +559,10 @@ class Programme(LogbogAggregate):
         supervisor_id: UUID,
         department_id: UUID,
         meta: Meta,
+        note: str | None = None,
     ) -> None:
         self.check_competency(curriculum, code)
+        note = check_text(note, "note", max_length=2000) if note and note.strip() else None
         approved = self.active_approval(code)
         if approved is not None:
             raise Conflict("logbook.already_approved_short", code=code, on=approved.assessed_on)
@@ -570,6 +580,7 @@ class Programme(LogbogAggregate):
             competency_code=code,
             supervisor_id=supervisor_id,
             department_id=department_id,
+            note=note,
         )
 
     def open_request(self, request_id: UUID) -> AssessmentRequest:

@@ -79,6 +79,7 @@ class CompetencyPages:
                     "supervisor": people.get(r.supervisor_id, ""),
                     "requested_on": r.requested_on,
                     "status": r.status.value,
+                    "note": r.note,
                     "may_decline": r.request_id in offers.decline,
                 }
                 for r in requests
@@ -220,7 +221,11 @@ def router(web: Web) -> APIRouter:
             CompetencyForm(
                 "request",
                 lambda f: RequestAssessment.model_validate(
-                    {**target, "supervisor_id": f.get("supervisor_id")}
+                    {
+                        **target,
+                        "supervisor_id": f.get("supervisor_id"),
+                        "note": f.get("note", "").strip() or None,
+                    }
                 ),
                 ("supervisor_requests",),
                 "requested",

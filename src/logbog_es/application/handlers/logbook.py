@@ -46,6 +46,7 @@ def request_assessment(cmd: RequestAssessment, ctx: Context) -> Decided:
         supervisor_id=cmd.supervisor_id,
         department_id=employment.department_id,
         meta=meta,
+        note=cmd.note,
     )
     return Decided((prog,), prog)
 
