@@ -147,6 +147,19 @@ def sample_store() -> Logbog:
     from logbog_es.migration.importer import record_source
 
     record_source(app, "ab" * 32, "eksport-2026.jsonl")
+    from logbog_es.application.identity import login_subject
+    from logbog_es.commands import RevokeIdentityLink
+    from logbog_es.domain.identity import identity_link_id
+
+    login_subject(app, "https://mitid.example", "opaque-subject", "DM005")
+    app.execute(
+        RevokeIdentityLink(
+            doctor_id=doctor_id("DM005"),
+            link_id=identity_link_id("https://mitid.example", "opaque-subject"),
+            reason="Login tilhører en anden",
+        ),
+        app.resolve_actor("demo-sekretariat-nord"),
+    )
     return app
 
 

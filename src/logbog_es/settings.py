@@ -175,6 +175,13 @@ class Settings(BaseSettings):
         default_factory=lambda: ["RS256", "PS256", "ES256", "EdDSA"],
         description="Algorithms accepted for the provider's ID tokens (asymmetric only).",
     )
+    oidc_authorisation_claim: str | None = Field(
+        default=None,
+        description=(
+            "The ID token claim that carries a doctor's STPS authorisation id: a first login "
+            "with it is linked to that registered doctor (README: Identity)."
+        ),
+    )
     oidc_subject_claim: str = Field(
         default="sub",
         description="The ID token claim that carries the subject the API's tokens carry.",

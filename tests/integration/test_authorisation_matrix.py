@@ -39,6 +39,7 @@ from logbog_es.commands import (
     RequestAssessment,
     RespondToEvaluations,
     RetireSpecialty,
+    RevokeIdentityLink,
     RevokeStaff,
     RevokeSupervisorAccess,
     StartProgramme,
@@ -100,6 +101,7 @@ ALLOWED: dict[str, set[str]] = {
     "submit-evaluation": {"trainee"},
     "respond-to-evaluations": {"uao"},
     "choose-reminder-mail": set(ROLES) - {"operator", "nobody"},
+    "revoke-identity-link": {"secretariat-nord"},
 }
 
 #: Allowed, but refused by the domain in this scene (authorisation passed, the rules did not).
@@ -169,6 +171,19 @@ def _request(scene: Scene) -> Command:
     request = next(iter(scene.programme().requests.values()))  # type: ignore[attr-defined]
     return DeclineAssessment(
         programme_id=scene.ward.programme, request_id=request.request_id, reason="Ikke endnu"
+    )
+
+
+def _identity_link(scene: Scene) -> Command:
+    """A login linked to the trainee (its first login carried the authorisation id)."""
+    from logbog_es.application.identity import login_subject
+    from logbog_es.domain.identity import identity_link_id
+
+    login_subject(scene.app, "https://idp.example", "opaque-sub-1", "TR001")
+    return RevokeIdentityLink(
+        doctor_id=scene.ward.trainee,
+        link_id=identity_link_id("https://idp.example", "opaque-sub-1"),
+        reason="Ikke lægens login",
     )
 
 
@@ -384,6 +399,7 @@ BUILD: dict[str, Callable[[Scene], Command]] = {
     "choose-reminder-mail": lambda _s: ChooseReminderMail(
         digest=True, address="mig@example.dk", language="da"
     ),
+    "revoke-identity-link": _identity_link,
 }
 
 

@@ -49,6 +49,7 @@ class FakeIdp:
     nonce_override: str | None = None
     jwks_status: int = 200
     token_requests: list[dict[str, list[str]]] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)  # more claims in the next ID tokens
 
     def authorize(self, url: str, subject: str) -> str:
         """What the provider does after the user logs in: a code for the redirect URI."""
@@ -68,6 +69,7 @@ class FakeIdp:
             "iat": now,
             "exp": now + 300,
             "nonce": self.nonce_override or grant["nonce"],
+            **self.extra,
         }
         return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": "k1"})
 

@@ -71,6 +71,7 @@ COMMAND_ACTIONS: dict[str, Action] = {
     "submit-evaluation": Action.SUBMIT_EVALUATION,
     "respond-to-evaluations": Action.RESPOND_TO_EVALUATIONS,
     "choose-reminder-mail": Action.CHOOSE_REMINDER_MAIL,
+    "revoke-identity-link": Action.REVOKE_IDENTITY_LINK,
 }
 
 

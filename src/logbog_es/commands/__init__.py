@@ -29,6 +29,7 @@ from logbog_es.commands.people import (
     ChangeCurriculumVersion,
     GrantStaff,
     RegisterDoctor,
+    RevokeIdentityLink,
     RevokeStaff,
     StartProgramme,
 )
@@ -79,6 +80,7 @@ COMMANDS: dict[str, type[Command]] = {
         SubmitEvaluation,
         RespondToEvaluations,
         ChooseReminderMail,
+        RevokeIdentityLink,
     )
 }
 
@@ -107,6 +109,7 @@ __all__ = [
     "RequestAssessment",
     "RespondToEvaluations",
     "RetireSpecialty",
+    "RevokeIdentityLink",
     "RevokeStaff",
     "RevokeSupervisorAccess",
     "StartProgramme",

@@ -116,3 +116,18 @@ class RevokeStaff(Command):
     subject: str = Field(min_length=1, max_length=200)
     role: StaffRole
     region: Region | None = None
+
+
+class RevokeIdentityLink(Command):
+    """A secretariat ends a login's link to a doctor (the next login by it is refused)."""
+
+    NAME: ClassVar[str] = "revoke-identity-link"
+    EXAMPLE: ClassVar = {
+        "doctor_id": "0d3c2b1a-9f8e-5d7c-8b6a-5a4f3e2d1c0b",
+        "link_id": "1e2d3c4b-5a69-5788-9a0b-1c2d3e4f5a6b",
+        "reason": "The login belongs to another person",
+    }
+
+    doctor_id: UUID
+    link_id: UUID
+    reason: str = Field(max_length=2000)

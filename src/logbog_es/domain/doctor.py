@@ -83,6 +83,7 @@ class Doctor(LogbogAggregate):
         programmes: tuple[ProgrammeRef, ...]
         employments: tuple[BookedEmployment, ...]
         access_from: date | None
+        identity_links: dict[UUID, str]  # logins linked to the doctor: link id -> issuer
 
     class Registered(Created):
         TOPIC = "logbog:Doctor.Registered"
@@ -99,6 +100,7 @@ class Doctor(LogbogAggregate):
             aggregate.programmes = ()
             aggregate.employments = ()
             aggregate.access_from = None
+            aggregate.identity_links = {}
 
     class ProgrammeEnrolled(Event):
         TOPIC = "logbog:Doctor.ProgrammeEnrolled"
@@ -178,6 +180,38 @@ class Doctor(LogbogAggregate):
 
         def apply(self, aggregate: Any) -> None:
             pass  # the history and the doctor's readers show it; nothing in the state changes
+
+    class IdentityLinked(Event):
+        """A login (a provider's subject) acts as this doctor from now on (domain/identity.py)."""
+
+        TOPIC = "logbog:Doctor.IdentityLinked"
+        link_id: UUID
+        issuer: str
+        rule: str
+
+        def apply(self, aggregate: Any) -> None:
+            links = dict(getattr(aggregate, "identity_links", {}))
+            links[self.link_id] = self.issuer
+            aggregate.identity_links = links
+
+    class IdentityLinkRevoked(Event):
+        TOPIC = "logbog:Doctor.IdentityLinkRevoked"
+        link_id: UUID
+        issuer: str
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            links = dict(getattr(aggregate, "identity_links", {}))
+            links.pop(self.link_id, None)
+            aggregate.identity_links = links
+
+    def record_identity_link(self, *, link_id: UUID, issuer: str, rule: str, meta: Meta) -> None:
+        self._record(self.IdentityLinked, meta, link_id=link_id, issuer=issuer, rule=rule)
+
+    def record_identity_revoked(
+        self, *, link_id: UUID, issuer: str, reason: str, meta: Meta
+    ) -> None:
+        self._record(self.IdentityLinkRevoked, meta, link_id=link_id, issuer=issuer, reason=reason)
 
     def record_transfer(
         self, *, from_regions: list[Region], to_region: Region, reason: str, meta: Meta

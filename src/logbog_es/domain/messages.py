@@ -365,6 +365,12 @@ MESSAGES: dict[str, str] = {
     "history.logbog:DepartmentAccess.SupervisorAccessRevoked": (
         "supervisor access at {department} revoked from {revoked_from}"
     ),
+    "history.logbog:Doctor.IdentityLinked": (
+        "a login at {issuer} linked to {subject} (rule: {rule})"
+    ),
+    "history.logbog:Doctor.IdentityLinkRevoked": (
+        "the link of a login at {issuer} to {subject} revoked: {reason}"
+    ),
     "history.unknown": "{type}",
     "history.delegation": " (delegated by {name})",
     "history.as_main_supervisor": ", as main supervisor",
@@ -436,6 +442,12 @@ MESSAGES: dict[str, str] = {
         "the secretariat to register the doctor first"
     ),
     "employment.unknown": "no employment with id {employment_id} in this programme",
+    "identity.already_revoked": "this login's link was already revoked on {on}",
+    "identity.revoked": (
+        "this login's link to a doctor was revoked by the secretariat; contact the secretariat "
+        "for medical training in your region"
+    ),
+    "identity.unknown": "no login link with id {link_id} for this doctor",
     "reminders.address_needed": (
         "give the address the digest should go to (no address is recorded for you)"
     ),

@@ -57,6 +57,7 @@ class Action(StrEnum):
     READ_REGION_REGISTER = "read a region's register"
     READ_DEPARTMENT = "read a department's overview"
     CHOOSE_REMINDER_MAIL = "choose how your reminders are mailed"
+    REVOKE_IDENTITY_LINK = "revoke a login's link to a doctor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,15 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         if target.region is not None and target.region in actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
         return _uao_of_department(actor, target, on, who)
+    if action is Action.REVOKE_IDENTITY_LINK:
+        # The secretariat of a region the doctor trains in (any, before a first programme).
+        regions = actor.secretariat_regions()
+        if regions and (not target.regions or regions & target.regions):
+            return Allowed(Capacity.SECRETARIAT)
+        if regions:
+            named = ", ".join(sorted(r.value for r in target.regions))
+            return Refused("auth.secretariat_region", {**who, "region": named})
+        return Refused("auth.secretariat_only", who)
     if action is Action.CHOOSE_REMINDER_MAIL:
         if actor.doctor_id is not None or actor.grants:
             return Allowed(Capacity.PERSON)

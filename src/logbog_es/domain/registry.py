@@ -9,6 +9,7 @@ from logbog_es.domain import (
     department,
     doctor,
     evaluation,
+    identity,
     import_source,
     programme,
     readlog,
@@ -38,6 +39,7 @@ AGGREGATES: tuple[type[LogbogAggregate], ...] = (
     reminders.Digest,
     reminders.MailChoice,
     import_source.ImportSource,
+    identity.IdentityLink,
 )
 
 

@@ -41,6 +41,7 @@ from logbog_es.commands import (
     RegisterSpecialty,
     RespondToEvaluations,
     RetireSpecialty,
+    RevokeIdentityLink,
     RevokeSupervisorAccess,
     StartProgramme,
     SubmitSupplementaryDocumentation,
@@ -447,6 +448,13 @@ ACTIONS: dict[str, Action] = {
             (Field("text", "textarea", maxlength=4000),),
             ("evaluation_results",),
             _to("/afdeling/{department_id}/evalueringer?periode={period}"),
+        ),
+        Action(
+            RevokeIdentityLink,
+            ("doctor_id", "link_id"),
+            (Field("reason", "textarea", maxlength=2000),),
+            ("region_register",),
+            _to_doctor,
         ),
         Action(
             RegisterDepartment,

@@ -15,8 +15,10 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from logbog_es.application.identity import login_subject
 from logbog_es.demo import demo_users
 from logbog_es.domain.doctor import Doctor
+from logbog_es.domain.errors import NotAllowed
 from logbog_es.web import i18n
 from logbog_es.web.core import (
     CSRF_FIELD,
@@ -162,10 +164,22 @@ def router(web: Web, oidc: OidcClient | None) -> APIRouter:
         if error or not code:
             return login_page(request, 400, i18n.gettext("login.refused_at_idp"))
         try:
-            subject, id_token = oidc.finish(pending_session.pending, code, state)
+            subject, id_token, claims = oidc.finish(pending_session.pending, code, state)
         except LoginFailed as failure:
             log.warning("oidc login failed", reason=str(failure))
             return login_page(request, 400, i18n.gettext("login.failed"))
+        claim = web.container.settings.oidc_authorisation_claim
+        try:  # a provider's subject acts as the doctor it is linked to (README: Identity)
+            subject = login_subject(
+                web.container.app,
+                web.container.settings.oidc_issuer or "",
+                subject,
+                claims.get(claim) if claim else None,
+            )
+        except NotAllowed as refused:
+            log.warning("oidc login refused: link revoked")
+            i18n.use(web.language(request))
+            return login_page(request, 403, i18n.current().error(refused))
         session = web.sessions.create(subject, id_token=id_token)
         log.info("web login", method="oidc", actor=subject)
         response = redirect(local_path(pending_session.pending.get("next")))

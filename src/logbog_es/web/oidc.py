@@ -98,8 +98,10 @@ class OidcClient:
         }
         return f"{meta['authorization_endpoint']}?{urlencode(query)}", pending
 
-    def finish(self, pending: dict[str, str], code: str, state: str) -> tuple[str, str]:
-        """Exchange the code and verify the ID token: (subject, ID token)."""
+    def finish(
+        self, pending: dict[str, str], code: str, state: str
+    ) -> tuple[str, str, dict[str, object]]:
+        """Exchange the code and verify the ID token: (subject, ID token, its claims)."""
         if not secrets.compare_digest(pending.get("state", ""), state):
             raise LoginFailed("the answer does not belong to this login (state)")
         meta = self.metadata()
@@ -132,7 +134,7 @@ class OidcClient:
         subject = claims.get(self.subject_claim)
         if not isinstance(subject, str) or not subject:
             raise LoginFailed(f"the ID token has no {self.subject_claim!r} claim")
-        return subject, id_token
+        return subject, id_token, dict(claims)
 
     def _verify(self, id_token: str) -> dict[str, Any]:
         try:

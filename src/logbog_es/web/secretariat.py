@@ -233,7 +233,17 @@ def router(web: Web) -> APIRouter:
                         ],
                     }
                 )
-            may_start = "start-programme" in queries.may(app, user.actor)
+            may = set(queries.may(app, user.actor))
+            may_start = "start-programme" in may
+            links = [
+                {
+                    "issuer": issuer,
+                    "revoke": link("revoke-identity-link", doctor_id=view.doctor.id, link_id=key)
+                    if "revoke-identity-link" in may
+                    else None,
+                }
+                for key, issuer in getattr(view.doctor, "identity_links", {}).items()
+            ]
             return web.render(
                 page,
                 "doctor.html",
@@ -241,6 +251,7 @@ def router(web: Web) -> APIRouter:
                 programmes=programmes,
                 start=link("start-programme", doctor_id=view.doctor.id) if may_start else None,
                 history=f"/laeger/{view.doctor.id}/historik",
+                links=links,
             )
 
         return web.guarded(page, build)
