@@ -433,6 +433,15 @@ def _allowed(app: Logbog, actor: Actor, action: Action, target: Target) -> bool:
     return isinstance(decide(actor, action, target, app.today()), Allowed)
 
 
+def _offered(
+    app: Logbog, actor: Actor, checks: Mapping[str, tuple[Action, Target]]
+) -> frozenset[str]:
+    """The names whose (action, target) the policy allows `actor` today."""
+    return frozenset(
+        name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
+    )
+
+
 def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozenset[str]:
     """The staff commands `actor` may issue on `programme` today, decided by the policy with
     the target each handler builds, so that a page offers only those (R1, R2, R5-R7, R10)."""
@@ -458,9 +467,7 @@ def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozen
         "verify-prior-attestation": (Action.VERIFY_PRIOR_ATTESTATION, Target(rosters=here)),
         "withdraw-approval": (Action.WITHDRAW_APPROVAL, Target(rosters=here)),
     }
-    return frozenset(
-        name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
-    )
+    return _offered(app, actor, checks)
 
 
 def attestable(app: Logbog, actor: Actor, programme: Programme) -> frozenset[UUID]:
@@ -494,9 +501,7 @@ def department_actions(app: Logbog, actor: Actor, department: Department) -> fro
         "respond-to-evaluations": (Action.RESPOND_TO_EVALUATIONS, chain_),
         "read-evaluation-comments": (Action.READ_EVALUATION_COMMENTS, chain_),
     }
-    return frozenset(
-        name for name, (action, target) in checks.items() if _allowed(app, actor, action, target)
-    )
+    return _offered(app, actor, checks)
 
 
 #: Commands that create something a caller will name next, and the event that holds its id.

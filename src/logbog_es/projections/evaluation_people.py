@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.domain import DomainEventProtocol
 
 from logbog_es.domain.evaluation import Evaluation
+from logbog_es.projections.evaluation_results import cell_of
 from logbog_es.projections.runner import Projection
 from logbog_es.projections.store import Tx
 
@@ -19,13 +20,7 @@ class EvaluationPeople(Projection):
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         if not isinstance(event, Evaluation.Submitted):
             return
-        cell = (
-            str(event.department_id),
-            event.period,
-            event.specialty_code,
-            event.region,
-            event.stage,
-        )
+        cell = cell_of(event)
         person = hashlib.sha256("|".join((*cell, event.actor_id)).encode()).hexdigest()[:32]
         tx.execute(
             "INSERT INTO evaluation_cell_people VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

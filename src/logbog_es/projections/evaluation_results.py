@@ -24,6 +24,17 @@ from logbog_es.projections.store import ReadStore, Row, Tx
 DIMENSIONS = ("department_id", "period", "specialty_code", "region", "stage")
 
 
+def cell_of(event: Any) -> tuple[str, str, str, str, str]:
+    """An evaluation's cell: its values of DIMENSIONS, in that order."""
+    return (
+        str(event.department_id),
+        event.period,
+        event.specialty_code,
+        event.region,
+        event.stage,
+    )
+
+
 class EvaluationResults(Projection):
     name = "evaluation_results"
     topics = frozenset(
@@ -36,13 +47,7 @@ class EvaluationResults(Projection):
 
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
         if isinstance(event, Evaluation.Submitted):
-            cell = (
-                str(event.department_id),
-                event.period,
-                event.specialty_code,
-                event.region,
-                event.stage,
-            )
+            cell = cell_of(event)
             where = " AND ".join(f"{d} = ?" for d in DIMENSIONS)
             found = tx.fetchall(f"SELECT evaluations FROM evaluation_cells WHERE {where}", cell)  # noqa: S608
             if found:

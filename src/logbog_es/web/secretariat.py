@@ -7,6 +7,7 @@ of `actions.py`, linked from here with the ids they concern.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -21,7 +22,7 @@ from logbog_es.domain.errors import NotAllowed
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import catalogue, region_register
 from logbog_es.projections.paging import BadCursor, Sort
-from logbog_es.web.core import Web, WebUser, link
+from logbog_es.web.core import Page, Web, WebUser, link
 from logbog_es.web.reading import PROGRAMME_ACTIONS, parse_id
 
 REGISTER_PAGE = 50
@@ -119,8 +120,11 @@ def router(web: Web) -> APIRouter:
             limit=REGISTER_PAGE,
         )
 
-    @routes.get("/sekretariat")
-    def register(request: Request) -> Response:
+    def register_view(
+        request: Request, show: Callable[[Page, Region, dict[str, str], Any], Response]
+    ) -> Response:
+        """The register's rows for the address's region, filters, sort and page, shown by
+        `show` (the page, or exactly its rows as CSV); a stale cursor is 422."""
         page, user = web.require(request)
         query = register_query(request)
 
@@ -130,6 +134,15 @@ def router(web: Web) -> APIRouter:
                 found = register_rows(region, query)
             except BadCursor:
                 return web.status_page(page, 422)
+            return show(page, region, query, found)
+
+        return web.guarded(page, build)
+
+    @routes.get("/sekretariat")
+    def register(request: Request) -> Response:
+        def show(page: Page, region: Region, query: dict[str, str], found: Any) -> Response:
+            user = page.user
+            assert user is not None
             rows = [{**r, "no_email": not _email_of(str(r["trainee_id"]))} for r in found.rows]
             keep = {k: v for k, v in query.items() if k != "efter"}
             specialties = catalogue.list_specialties(store)
@@ -155,20 +168,13 @@ def router(web: Web) -> APIRouter:
                 register_doctor=link("register-doctor"),
             )
 
-        return web.guarded(page, build)
+        return register_view(request, show)
 
     @routes.get("/sekretariat/register.csv")
     def register_csv(request: Request) -> Response:
         """Exactly the rows of the page with the same address: filters, sort and page."""
-        page, user = web.require(request)
-        query = register_query(request)
 
-        def build() -> Response:
-            region = chosen_region(user, query.get("region", ""))
-            try:
-                found = register_rows(region, query)
-            except BadCursor:
-                return web.status_page(page, 422)
+        def show(_page: Page, region: Region, _query: dict[str, str], found: Any) -> Response:
             specialties = {r["code"]: r["name"] for r in catalogue.list_specialties(store)}
             return Response(
                 exports.csv_text(found.rows, exports.REGION_REGISTER, specialties),
@@ -179,7 +185,7 @@ def router(web: Web) -> APIRouter:
                 },
             )
 
-        return web.guarded(page, build)
+        return register_view(request, show)
 
     @routes.get("/sekretariat/soeg")
     def search(request: Request, q: str = "") -> Response:
