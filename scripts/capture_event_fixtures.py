@@ -18,6 +18,7 @@ from pathlib import Path
 import structlog
 
 from logbog_es.application import Logbog
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.commands import (
     AppointUao,
     ApproveCompetency,
@@ -61,6 +62,7 @@ def fixture_path(topic: str, class_version: int) -> Path:
 def sample_store() -> Logbog:
     """An in-memory store in which every event class occurs at least once."""
     app = Logbog(
+        handlers=HANDLERS,
         env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
         today=lambda: date(2026, 6, 15),
     )

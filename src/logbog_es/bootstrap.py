@@ -21,6 +21,7 @@ from psycopg.sql import SQL, Identifier
 from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
 from logbog_es.application.checkpoints import Checkpoints
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.domain.reminders import ReminderRules
 from logbog_es.keys import load_or_create_ed25519
 from logbog_es.projections.access_directory import AccessDirectory
@@ -235,6 +236,7 @@ def bootstrap(
         env=event_store_env(storage, settings),
         today=today,
         evaluation_window_days=settings.evaluation_window_days,
+        handlers=HANDLERS,
     )
     read_store: ReadStore
     if storage.kind == "postgres":

@@ -9,6 +9,7 @@ import pytest
 
 from logbog_es.application import Logbog
 from logbog_es.application.chain import MEMORY_FACTORY
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.demo import load_demo
 from logbog_es.domain.base import Meta, SharedAggregateChanged
 from logbog_es.domain.doctor import Doctor
@@ -24,7 +25,7 @@ def demo() -> Logbog:
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
     }
-    app = Logbog(env=env, today=lambda: date(2026, 6, 15))
+    app = Logbog(handlers=HANDLERS, env=env, today=lambda: date(2026, 6, 15))
     assert app.repository.cache is not None
     load_demo(app)
     return app

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from logbog_es.application import Logbog
 from logbog_es.application.app import COPENHAGEN
 from logbog_es.application.chain import verify
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.application.history import history, logbook_from_aggregates
 from logbog_es.bootstrap import Container
 from logbog_es.cli import cli
@@ -288,6 +289,7 @@ class TestViewsBackInTime:
     ) -> None:
         """For any N: the history's logbook at position N equals aggregates replayed to N."""
         app = Logbog(
+            handlers=HANDLERS,
             env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
             today=lambda: date(2026, 6, 15),
         )

@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from logbog_es.application import Logbog
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.commands import (
     COMMANDS,
     AddEmployment,
@@ -117,6 +118,7 @@ class Scene:
 
     def __init__(self) -> None:
         self.app = Logbog(
+            handlers=HANDLERS,
             env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
             today=lambda: date(2026, 6, 15),
         )

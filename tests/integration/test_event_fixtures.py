@@ -9,6 +9,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from logbog_es.application import Logbog
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.domain.registry import event_classes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "events"
@@ -17,7 +18,10 @@ ALL_FIXTURES = sorted(FIXTURES.glob("*.json"))
 
 @pytest.fixture(scope="module")
 def app() -> Logbog:
-    return Logbog(env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"})
+    return Logbog(
+        handlers=HANDLERS,
+        env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
+    )
 
 
 def _stored(fixture: dict[str, object]) -> StoredEvent:

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logbog_es.application import Logbog
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.domain.errors import Conflict
 from tests.helpers import World
 
@@ -24,7 +25,10 @@ class TestPinningThroughCommands:
     ) -> None:
         """For any versions and hiring date: the newest in effect; unchanged by later ones."""
         world = World(
-            Logbog(env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"})
+            Logbog(
+                handlers=HANDLERS,
+                env={"PERSISTENCE_MODULE": "logbog_es.application.chain:ChainedPOPOFactory"},
+            )
         )
         world.specialty("kbu", ("kbu",))
         published = [(world.curriculum(f"a{i}", d), d) for i, d in enumerate(first)]

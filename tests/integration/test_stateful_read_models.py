@@ -21,6 +21,7 @@ from hypothesis.stateful import (
 )
 
 from logbog_es.application import Logbog
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.bootstrap import Container, bootstrap, event_store_env
 from logbog_es.commands import (
     ApproveCompetency,
@@ -300,6 +301,7 @@ class LogbookMachine(RuleBasedStateMachine):
     def _replays_to_same_state(self) -> None:
         """A second application over the same store replays every aggregate to equal state."""
         other = Logbog(
+            handlers=HANDLERS,
             env=event_store_env(self.storage, make_settings(Path(self.tmp.name))),
             today=lambda: TODAY,
         )

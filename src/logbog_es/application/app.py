@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from logbog_es.application.cipher import CURRENT_KEY, PREVIOUS_KEYS
 from logbog_es.application.eventlog import DecodedEvents
+from logbog_es.application.handling import Context, Decided, Handler
 from logbog_es.application.positions import position_lookup
 from logbog_es.application.transcodings import DateAsISO
 from logbog_es.commands import Command
@@ -45,7 +46,7 @@ from logbog_es.domain.errors import (
     NotFound,
     StaleVersion,
 )
-from logbog_es.domain.policy import Actor, Target, require
+from logbog_es.domain.policy import Actor
 from logbog_es.domain.receipt import (
     CommandReceipt,
     RecordedEvent,
@@ -85,33 +86,7 @@ class CommandResult:
     replayed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """What a handler decided: the aggregates to save and the command's target stream."""
-
-    aggregates: tuple[LogbogAggregate, ...]
-    target: LogbogAggregate | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a handler knows besides the command: who acts, which command, and today's date."""
-
-    app: Logbog
-    actor: Actor
-    command_id: str
-    today: date
-
-    def meta(self, capacity: Capacity, effective_on: date | None = None) -> Meta:
-        return Meta(self.actor.subject, capacity, self.command_id, effective_on)
-
-    def authorise(self, action: Any, target: Target | None = None) -> Meta:
-        """Ask the policy; the returned metadata records the capacity the actor acts in."""
-        capacity = require(self.actor, action, target or Target(), self.today)
-        return self.meta(capacity)
-
-
-Handler = Callable[[Any, Context], Decided]
+__all__ = ["CommandResult", "Context", "Decided", "EventRef", "Handler", "Logbog"]
 
 
 def payload_sha256(command: Command, actor: Actor) -> str:
@@ -137,15 +112,16 @@ class Logbog(Application[UUID]):
         *,
         today: Callable[[], date] = copenhagen_today,
         evaluation_window_days: int = 90,
+        handlers: Mapping[type[Command], Handler],
     ) -> None:
+        """`handlers`: the command -> handler table, from the composition root
+        (`application.handlers.HANDLERS`)."""
         super().__init__(env)
         self.today = today
         self.evaluation_window_days = evaluation_window_days
         self._position_of = position_lookup(self.recorder)
         self.decoded_events = DecodedEvents(self.mapper)
-        from logbog_es.application.handlers import HANDLERS  # noqa: PLC0415 - they import Logbog
-
-        self._handlers: dict[type[Command], Handler] = HANDLERS
+        self._handlers: Mapping[type[Command], Handler] = handlers
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -17,6 +17,7 @@ from functools import partial
 from multiprocessing.util import Finalize
 from uuid import UUID
 
+from logbog_es.application.handlers import HANDLERS
 from logbog_es.migration.importer import Importer, LineResult, Report
 
 _worker: Importer | None = None
@@ -37,7 +38,9 @@ def _start(
     global _worker  # noqa: PLW0603 - one importer per worker process
     from logbog_es.application.app import Logbog  # noqa: PLC0415 - in the worker process
 
-    app = Logbog(env={**env, "CREATE_TABLE": "n"}, today=partial(_same_day, today))
+    app = Logbog(
+        handlers=HANDLERS, env={**env, "CREATE_TABLE": "n"}, today=partial(_same_day, today)
+    )
     Finalize(app, app.close, exitpriority=10)  # close its pool when the worker exits
     _worker = Importer(app, file_sha256=file_sha256, batch_size=batch_size)
     _worker.adopt_known_people(known_people)

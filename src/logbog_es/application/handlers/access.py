@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import roster
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import (
     AppointUao,
     EndUaoAppointment,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from logbog_es.application import chain
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.dossier import gather, introduction_of, package_for
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import curriculum, programme, trainee
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import SubmitDocumentation, SubmitSupplementaryDocumentation
 from logbog_es.domain.base import stable_id
 from logbog_es.domain.dossier import supplement_package

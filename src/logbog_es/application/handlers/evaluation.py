@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import programme, rosters, trainee
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import RespondToEvaluations, SubmitEvaluation
 from logbog_es.domain.errors import Conflict
 from logbog_es.domain.evaluation import (

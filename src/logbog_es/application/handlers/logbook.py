@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import curriculum, programme, roster, rosters, trainee
 from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import specialty as load_specialty
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import (
     ApproveCompetency,
     DeclineAssessment,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.cpr import claim_cpr
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import department as load_department
 from logbog_es.application.handlers.shared import programme as load_programme
 from logbog_es.application.handlers.shared import specialty as load_specialty
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import (
     AddEmployment,
     ChangeCurriculumVersion,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import specialty as load_specialty
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import (
     GrantStaff,
     PublishCurriculum,

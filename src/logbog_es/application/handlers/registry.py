@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from logbog_es.application.app import Context, Decided, Handler
+from logbog_es.application.handling import Context, Decided, Handler
 from logbog_es.commands import Command
 
 HANDLERS: dict[type[Command], Handler] = {}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import ChooseReminderMail
 from logbog_es.domain.doctor import Doctor, check_email
 from logbog_es.domain.errors import InvalidInput

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from logbog_es.application.app import Context
+from logbog_es.application.handling import Context
 from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.department import Department

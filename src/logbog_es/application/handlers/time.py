@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from logbog_es.application.app import Context, Decided
 from logbog_es.application.handlers.registry import handles
 from logbog_es.application.handlers.shared import programme, rosters, trainee
+from logbog_es.application.handling import Context, Decided
 from logbog_es.commands import (
     AttestEmploymentTime,
     ChangeEmploymentFraction,
