@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from logbog_es.api.serving import TcpConfig
+from logbog_es.serving import TcpConfig
 
 
 def _nodelay_of_accepted(listener: socket.socket) -> int:
