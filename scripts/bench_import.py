@@ -29,6 +29,7 @@ from logbog_es.bootstrap import bootstrap
 from logbog_es.migration.generate import logbook, reference
 from logbog_es.migration.importer import Importer
 from logbog_es.migration.legacy import Reference
+from logbog_es.migration.parallel import import_lines
 from logbog_es.settings import Settings, Storage
 
 
@@ -77,7 +78,7 @@ def run(store: str, doctors: int, batch: int, workers: int) -> dict[str, float]:
         importer.load_reference(Reference.model_validate(reference()))
         before = container.app.position()
         started = time.perf_counter()
-        report = importer.run(lines, workers=workers)
+        report = import_lines(importer, lines, workers=workers)
         seconds = time.perf_counter() - started
         events = container.app.position() - before
         rate = events / seconds

@@ -22,6 +22,7 @@ from logbog_es.domain.programme import Programme
 from logbog_es.migration.generate import logbook, reference
 from logbog_es.migration.importer import Importer, LineError, LineRejected, Report
 from logbog_es.migration.legacy import Reference
+from logbog_es.migration.parallel import import_lines
 from logbog_es.projections import programme_progress
 
 
@@ -449,7 +450,7 @@ def test_parallel_import_writes_what_one_process_writes(
             importer = Importer(container.app, file_sha256="ab" * 32, batch_size=4)
             importer.load_reference(Reference.model_validate(reference()))
             assert importer.parallel(workers, len(lines)) == (workers == 2)
-            reports.append(importer.run(lines, workers=workers))
+            reports.append(import_lines(importer, lines, workers=workers))
         serial, parallel = reports
         assert [(r.line, r.status, r.events) for r in parallel.results] == [
             (r.line, r.status, r.events) for r in serial.results
@@ -467,7 +468,7 @@ def test_parallel_import_writes_what_one_process_writes(
         assert verify(stores[1].app.recorder).intact
         position = stores[1].app.position()
         importer = Importer(stores[1].app, file_sha256="ab" * 32, batch_size=4)
-        again = importer.run(lines, workers=2)
+        again = import_lines(importer, lines, workers=2)
         assert again.count("skipped") == 22
         assert stores[1].app.position() == position
     finally:

@@ -92,6 +92,7 @@ def _import_legacy(
         record_source,
     )
     from logbog_es.migration.legacy import Reference
+    from logbog_es.migration.parallel import import_lines
 
     path = Path(file)
     if not path.exists():
@@ -162,7 +163,9 @@ def _import_legacy(
                     f"--workers {workers}: importing with one process (several need PostgreSQL, "
                     "a real run and more lines than one batch)"
                 )
-            result = importer.run(lines, progress=advance, workers=processes, invalid=invalid)
+            result = import_lines(
+                importer, lines, progress=advance, workers=processes, invalid=invalid
+            )
             progress.update(task, completed=total)
         if report:  # first: the report must not depend on the terminal taking the output
             Path(report).write_text(

@@ -468,21 +468,18 @@ class Importer:
         lines: Iterable[tuple[int, str]],
         progress: Callable[[LineResult], None] | None = None,
         *,
-        workers: int = 1,
         invalid: Iterable[LineResult] = (),
+        spread: Callable[[list[tuple[int, str]], Report], None] | None = None,
     ) -> Report:
-        """Plan the whole file, register its signers, then import the lines batch by batch,
-        with `workers` processes when the store is PostgreSQL and there is more than a batch
-        (a dry run and the embedded stores use one). `invalid`: lines already failed (not
-        UTF-8), reported with the rest."""
+        """Plan the whole file, register its signers, then import the lines batch by batch.
+        `spread`: a way to import the lines that touch disjoint streams elsewhere (several
+        processes: `parallel.import_lines` passes it); the others stay here. `invalid`:
+        lines already failed (not UTF-8), reported with the rest."""
         numbered = [(number, text) for number, text in lines if text.strip()]
         report = Report(self.file_sha256, self.dry_run, list(invalid))
         report.signers = self.prepare(Plan.of(numbered))
-        if self.parallel(workers, len(numbered)):
-            from logbog_es.migration.parallel import import_in_parallel  # noqa: PLC0415
-
-            spread = [line for line in numbered if not self._stays_local(line[0])]
-            import_in_parallel(self, spread, workers, report, progress)
+        if spread is not None:
+            spread([line for line in numbered if not self._stays_local(line[0])], report)
             numbered = [line for line in numbered if self._stays_local(line[0])]
         for start in range(0, len(numbered), self.batch_size):
             self.import_batch(numbered[start : start + self.batch_size], report, progress)
@@ -490,7 +487,7 @@ class Importer:
         return report
 
     def parallel(self, workers: int, lines: int) -> bool:
-        """Whether `run` would spread `lines` over `workers` processes."""
+        """Whether `lines` may be spread over `workers` processes (`parallel.import_lines`)."""
         return (
             workers > 1
             and not self.dry_run

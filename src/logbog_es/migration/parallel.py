@@ -10,7 +10,7 @@ could collide (a signer nobody registered in advance, a duplicate id) stay in th
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from datetime import date
 from functools import partial
@@ -84,3 +84,23 @@ def import_in_parallel(
                     progress(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def import_lines(
+    importer: Importer,
+    lines: Iterable[tuple[int, str]],
+    progress: Callable[[LineResult], None] | None = None,
+    *,
+    workers: int = 1,
+    invalid: Iterable[LineResult] = (),
+) -> Report:
+    """Import a file's lines with `workers` processes when the store is PostgreSQL, the run is
+    real and there is more than a batch (`Importer.parallel`); else in this process."""
+    numbered = [(number, text) for number, text in lines if text.strip()]
+    if not importer.parallel(workers, len(numbered)):
+        return importer.run(numbered, progress, invalid=invalid)
+
+    def spread(away: list[tuple[int, str]], report: Report) -> None:
+        import_in_parallel(importer, away, workers, report, progress)
+
+    return importer.run(numbered, progress, invalid=invalid, spread=spread)
