@@ -20,9 +20,10 @@ from logbog_es.domain.department import department_id
 from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.programme import Programme
 from logbog_es.migration.generate import logbook, reference
-from logbog_es.migration.importer import Importer, LineError, LineRejected, Report
+from logbog_es.migration.importer import Importer
 from logbog_es.migration.legacy import Reference
 from logbog_es.migration.parallel import import_lines
+from logbog_es.migration.report import LineError, LineRejected, Report
 from logbog_es.projections import programme_progress
 
 
@@ -684,7 +685,7 @@ class TestDecodingLines:
     """The export's bytes into numbered lines (issue 15, item 7)."""
 
     def test_lines_bom_crlf_and_separators(self) -> None:
-        from logbog_es.migration.importer import decode_lines
+        from logbog_es.migration.reading import decode_lines
 
         data = '\ufeff{"a": "x\u2028y"}\r\n\n{"b": 1}\n'.encode()
         lines, invalid = decode_lines(data)
@@ -692,7 +693,7 @@ class TestDecodingLines:
         assert invalid == []
 
     def test_invalid_bytes_name_line_and_offset(self) -> None:
-        from logbog_es.migration.importer import decode_lines
+        from logbog_es.migration.reading import decode_lines
 
         data = b'{"ok": 1}\n{"name": "S\xf8ren"}\n{"ok": 2}'
         lines, invalid = decode_lines(data)

@@ -85,14 +85,11 @@ def _import_legacy(
     from rich.table import Table
 
     from logbog_es.domain.errors import LogbogError
-    from logbog_es.migration.importer import (
-        Importer,
-        LineRejected,
-        decode_lines,
-        record_source,
-    )
+    from logbog_es.migration.importer import Importer, record_source
     from logbog_es.migration.legacy import Reference
     from logbog_es.migration.parallel import import_lines
+    from logbog_es.migration.reading import decode_lines
+    from logbog_es.migration.report import LineRejected
 
     path = Path(file)
     if not path.exists():

@@ -18,7 +18,8 @@ from multiprocessing.util import Finalize
 from uuid import UUID
 
 from logbog_es.application.handlers import HANDLERS
-from logbog_es.migration.importer import Importer, LineResult, Report
+from logbog_es.migration.importer import Importer
+from logbog_es.migration.report import LineResult, Report
 
 _worker: Importer | None = None
 
