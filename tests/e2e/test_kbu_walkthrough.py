@@ -231,9 +231,12 @@ def _page_texts(pdf: bytes) -> list[bytes]:
         contents = re.search(rb"/Contents (\d+) 0 R", objects[int(page)])
         assert contents is not None, f"page object {int(page)} has no contents"
         stream = objects[int(contents.group(1))]
-        data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", stream, re.DOTALL)
-        assert data is not None
-        raw = data.group(1)
+        # The stream's bytes by its /Length: compressed data may itself end in a CR, which a
+        # pattern up to "endstream" would take for the line end (a flaky 1 in 256 before).
+        length = re.search(rb"/Length (\d+)", stream)
+        start = re.search(rb"stream\r?\n", stream)
+        assert length is not None and start is not None
+        raw = stream[start.end() : start.end() + int(length.group(1))]
         texts.append(zlib.decompress(raw) if b"/FlateDecode" in stream else raw)
     return texts
 
