@@ -29,9 +29,14 @@ CLOSED = "2099-H2"  # every half-year of these tests counts as closed
 
 
 def evaluate(
-    container: Container, cell: dict[str, str], score: int | None, comment: str | None = None
+    container: Container,
+    cell: dict[str, str],
+    score: int | None,
+    comment: str | None = None,
+    trainee: str | None = None,
 ) -> None:
-    """An evaluation stored straight through the aggregate (the rule under test is publishing)."""
+    """An evaluation stored straight through the aggregate (the rule under test is publishing);
+    by `trainee` (a login), else by a trainee of its own."""
     evaluation = Evaluation.submit(
         employment_id=uuid4(),
         department_id=UUID(cell["department_id"]),
@@ -42,7 +47,7 @@ def evaluate(
         form=CURRENT,
         answers=dict.fromkeys(QUESTIONS, score),
         comment=comment,
-        meta=Meta(f"trainee-{uuid4()}", Capacity.TRAINEE, str(uuid4())),
+        meta=Meta(trainee or f"trainee-{uuid4()}", Capacity.TRAINEE, str(uuid4())),
     )
     container.app.save(evaluation)
 
@@ -254,19 +259,7 @@ class TestDistinctTraineesAndDifferencing:
 
     @staticmethod
     def by(container: Container, cell: dict[str, str], score: int, trainee: str) -> None:
-        evaluation = Evaluation.submit(
-            employment_id=uuid4(),
-            department_id=UUID(cell["department_id"]),
-            end=date(int(cell["period"][:4]), 3, 30),
-            specialty_code=cell["specialty_code"],
-            region=cell["region"],
-            stage=cell["stage"],
-            form=CURRENT,
-            answers=dict.fromkeys(QUESTIONS, score),
-            comment=None,
-            meta=Meta(trainee, Capacity.TRAINEE, str(uuid4())),
-        )
-        container.app.save(evaluation)
+        evaluate(container, cell, score, trainee=trainee)
 
     def test_two_employments_of_one_trainee_count_once(self, container: Container) -> None:
         """One trainee evaluating two employments plus one other: three evaluations, two
