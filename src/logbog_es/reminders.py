@@ -46,7 +46,7 @@ from logbog_es.application.dossier import introduction_of
 from logbog_es.domain.base import Meta
 from logbog_es.domain.curriculum import CurriculumVersion
 from logbog_es.domain.doctor import Doctor
-from logbog_es.domain.evaluation import Evaluation, evaluation_id
+from logbog_es.domain.evaluation import Evaluation, evaluation_id, evaluation_window
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.readiness import REQUIRED_STAGE, readiness
 from logbog_es.domain.reminders import (
@@ -404,7 +404,8 @@ class ReminderService:
             ((today - window).isoformat(), (today + timedelta(days=31)).isoformat()),
         ):
             end = date.fromisoformat(str(e["end_date"]))
-            if today < end.replace(day=1) or today > end + window:
+            opens, closes = evaluation_window(end, self.app.evaluation_window_days)
+            if not opens <= today <= closes:
                 continue  # neither attestation (R7) nor evaluation is due yet, or any more
             programme = self.app.find(Programme, UUID(str(e["programme_id"])), shared=True)
             if programme is None:
@@ -423,8 +424,8 @@ class ReminderService:
                     uao_ids=tuple(uaos.get(department, ())),
                     last_month_starts=report.last_month_starts,
                     attested=employment in programme.time_attestations,
-                    evaluation_opens=end.replace(day=1),
-                    evaluation_closes=end + window,
+                    evaluation_opens=opens,
+                    evaluation_closes=closes,
                     evaluated=self.app.find(Evaluation, evaluation_id(employment)) is not None,
                 )
             )

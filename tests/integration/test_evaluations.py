@@ -16,10 +16,10 @@ from logbog_es.bootstrap import Container
 from logbog_es.commands import SubmitEvaluation
 from logbog_es.domain.base import Meta
 from logbog_es.domain.errors import Conflict, InvalidInput
-from logbog_es.domain.evaluation import Evaluation
+from logbog_es.domain.evaluation import Evaluation, last_closed_period
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.values import Capacity
-from logbog_es.projections.evaluation_results import DIMENSIONS, last_closed_period, results
+from logbog_es.projections.evaluation_results import DIMENSIONS, results
 from logbog_es.tokens import LocalIssuer
 from tests.conftest import Clock
 from tests.helpers import Ward, World

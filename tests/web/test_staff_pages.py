@@ -269,7 +269,8 @@ class TestAuditor:
         assert link, text_of(found.text)
         page = site.get(link.group(1))
         words = text_of(page.text)
-        assert "Ja: genskabt fra hændelserne giver samme hash" in words or "check-ok" in page.text
+        assert "Ja: genskabt fra hændelserne giver den samme kontrolsum." in words
+        assert "check-ok" in page.text
         assert "check-bad" not in page.text
         assert "Klara Klar" in words  # the package as sent
         pdf = site.get(link.group(1) + "/pdf")
@@ -500,3 +501,33 @@ def test_every_action_form_needs_login(site: Site, name: str) -> None:
     answer = site.client.get(f"/handling/{name}", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/log-ind")
+
+
+class TestWithdrawOffer:
+    """A withdrawal is offered by the access chain of the department where the approval was
+    given, as the handler decides it, not by where the trainee is employed today."""
+
+    def test_offered_to_the_approving_departments_uao(self, site: Site, ward: Ward) -> None:
+        from logbog_es.commands import ApproveCompetency
+
+        site.world.run(
+            ApproveCompetency.model_validate(
+                {
+                    "programme_id": ward.programme,
+                    "competency_code": "K1",
+                    "method": "mini_cex",
+                    "assessed_on": "2026-03-02",
+                }
+            ),
+            site.world.actor(ward.uao),
+        )
+        site.world.employ(
+            ward.programme, ward.other_department, date(2027, 1, 1), date(2027, 6, 30)
+        )
+        site.clock.today = date(2027, 2, 1)  # now at the other department
+        page = f"/logbog/{ward.programme}/kompetencer/K1"
+        site.login(ward.other_uao)
+        assert site.get(page).status_code == 200
+        assert "/handling/withdraw-approval" not in site.get(page).text
+        site.login(ward.uao)
+        assert "/handling/withdraw-approval" in site.get(page).text

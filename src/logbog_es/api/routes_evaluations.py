@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from logbog_es.api.deps import ActorDep, ContainerDep, wait_for_read_model
 from logbog_es.application import evaluations
-from logbog_es.domain.evaluation import check_period
+from logbog_es.domain.evaluation import check_period, last_closed_period
 from logbog_es.domain.evaluation import questionnaire as questionnaire_version
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.values import Region, Stage
@@ -83,7 +83,7 @@ def results(
         container.read_store,
         filters,
         version,
-        closed_until=evaluation_results.last_closed_period(app.today(), app.evaluation_window_days),
+        closed_until=last_closed_period(app.today(), app.evaluation_window_days),
     )
     if body["published"] and department_id and period:
         body["response"] = evaluation_results.response(

@@ -379,7 +379,7 @@ def find_doctors(
     after: After = None,
 ) -> list[DoctorFoundOut]:
     """Registered doctors, also those without a programme (secretariats only), at most 50."""
-    queries.authorise_doctor_search(actor)
+    queries.authorise_doctor_search(container.app, actor)
     wait_for_read_model(container, after, ["region_register"])
     return [
         DoctorFoundOut.model_validate(r)

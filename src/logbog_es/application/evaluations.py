@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 from logbog_es.application.app import Logbog
@@ -11,7 +11,7 @@ from logbog_es.domain.access import DepartmentAccess, department_access_id
 from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import NotAllowed, NotFound
-from logbog_es.domain.evaluation import Evaluation, evaluation_id
+from logbog_es.domain.evaluation import Evaluation, evaluation_id, evaluation_window
 from logbog_es.domain.policy import Action, Actor, Target, require
 from logbog_es.domain.programme import Programme
 
@@ -36,14 +36,13 @@ def my_evaluations(app: Logbog, actor: Actor) -> list[Due]:
     if doctor is None:
         return []
     today = app.today()
-    window = timedelta(days=app.evaluation_window_days)
     result = []
     for ref in doctor.programmes:
         programme = app.find(Programme, ref.programme_id)
         if programme is None:
             continue
         for employment in programme.employments:
-            opens, closes = employment.end.replace(day=1), employment.end + window
+            opens, closes = evaluation_window(employment.end, app.evaluation_window_days)
             done = app.find(Evaluation, evaluation_id(employment.employment_id)) is not None
             if not done and not opens <= today <= closes:
                 continue

@@ -465,9 +465,24 @@ def programme_actions(app: Logbog, actor: Actor, programme: Programme) -> frozen
         "record-absence": (Action.RECORD_ABSENCE, everywhere),
         "record-course-completion": (Action.RECORD_COURSE_COMPLETION, everywhere),
         "verify-prior-attestation": (Action.VERIFY_PRIOR_ATTESTATION, Target(rosters=here)),
-        "withdraw-approval": (Action.WITHDRAW_APPROVAL, Target(rosters=here)),
     }
     return _offered(app, actor, checks)
+
+
+def withdrawable(app: Logbog, actor: Actor, programme: Programme) -> frozenset[UUID]:
+    """The approvals `actor` may withdraw today: decided, as the handler does, by the access
+    chain of the department where each was given (R2)."""
+    return frozenset(
+        a.approval_id
+        for a in programme.approvals
+        if not a.withdrawn
+        and _allowed(
+            app,
+            actor,
+            Action.WITHDRAW_APPROVAL,
+            Target(rosters=_rosters(app, [a.department_id])),
+        )
+    )
 
 
 def attestable(app: Logbog, actor: Actor, programme: Programme) -> frozenset[UUID]:
@@ -529,13 +544,10 @@ def created_ids(result: CommandResult, actor: Actor) -> dict[str, UUID]:
     return found
 
 
-def authorise_doctor_search(actor: Actor) -> None:
+def authorise_doctor_search(app: Logbog, actor: Actor) -> None:
     """Searching all registered doctors (with or without a programme) is the secretariats'
-    (to start a programme for one just registered, or for a transfer)."""
-    if not actor.secretariat_regions():
-        raise NotAllowed(
-            "auth.secretariat_only", action=Action.READ_DOCTOR.value, actor=actor.describe()
-        )
+    (to start a programme for one just registered, or for a transfer); the policy decides."""
+    require(actor, Action.SEARCH_DOCTORS, Target(), app.today())
 
 
 def competency_title(app: Logbog, curriculum_id: str, code: str) -> str:

@@ -41,10 +41,27 @@ def check_period(value: str, field: str = "period") -> str:
     return value
 
 
+def evaluation_window(end: date, window_days: int) -> tuple[date, date]:
+    """The first and last day an employment ending on `end` may be evaluated: from the first
+    day of its last month until `window_days` after its end."""
+    return end.replace(day=1), end + timedelta(days=window_days)
+
+
+def last_closed_period(today: date, window_days: int) -> str:
+    """The latest half-year whose evaluations are all in on `today`: every employment that ended
+    in it is past its window. Later half-years are not published yet, so a published figure
+    never changes and a difference of two never reveals an answer (R13)."""
+    year, half = today.year, 1 if today.month <= 6 else 2
+    while True:
+        end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
+        if evaluation_window(end, window_days)[1] < today:
+            return f"{year}-H{half}"
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+
+
 def check_window(end: date, today: date, window_days: int) -> None:
     """From the first day of the employment's last month until `window_days` after its end."""
-    earliest = end.replace(day=1)
-    latest = end + timedelta(days=window_days)
+    earliest, latest = evaluation_window(end, window_days)
     if today < earliest:
         raise Conflict("evaluation.too_early", earliest=earliest)
     if today > latest:

@@ -58,6 +58,7 @@ class Action(StrEnum):
     READ_DEPARTMENT = "read a department's overview"
     CHOOSE_REMINDER_MAIL = "choose how your reminders are mailed"
     REVOKE_IDENTITY_LINK = "revoke a login's link to a doctor"
+    SEARCH_DOCTORS = "search the registered doctors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def decide(actor: Actor, action: Action, target: Target, on: date) -> Decision:
         return Refused("auth.curriculum_admin_only", who)
     if action in _REGIONAL_SECRETARIAT_ACTIONS:
         return _regional_secretariat(actor, target, who)
-    if action is Action.REGISTER_DOCTOR:
+    if action in (Action.REGISTER_DOCTOR, Action.SEARCH_DOCTORS):
         if actor.secretariat_regions():
             return Allowed(Capacity.SECRETARIAT)
         return Refused("auth.secretariat_only", who)

@@ -13,8 +13,8 @@ aggregates make it exactly once:
 - `MailChoice`, one per person: a daily digest or none, an address for staff (doctors have
   theirs from registration), and the language of the mail.
 
-A mail names no CPR number and no free text from a logbook: only kinds, dates, department and
-competency names, and links.
+A mail names no CPR number and no free text from a logbook: only kinds, dates, the names of
+people, departments and competencies, and links.
 """
 
 from __future__ import annotations

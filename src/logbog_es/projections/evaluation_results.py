@@ -3,15 +3,15 @@
 `results()` sums answers over the cells matching the filters, counting only cells that on their
 own hold answers of at least MIN_CELL different trainees (read model `evaluation_people`; and,
 per question, MIN_CELL different trainees' answers), and only half-years whose evaluations are
-all in (`last_closed_period`). A cell below that is never published, alone or inside a sum, and
-a published figure never changes afterwards, so no combination of filters, and no difference
-between two published figures, reveals fewer than MIN_CELL trainees' answers.
+all in (`domain.evaluation.last_closed_period`). A cell below that is never published, alone
+or inside a sum, and a published figure never changes afterwards, so no combination of
+filters, and no difference between two published figures, reveals fewer than MIN_CELL
+trainees' answers.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
@@ -97,19 +97,6 @@ class EvaluationResults(Projection):
             )
 
 
-def last_closed_period(today: date, window_days: int) -> str:
-    """The latest half-year whose evaluations are all in: every employment that ended in it
-    can no longer be evaluated (its window of `window_days` after the half-year's end has
-    passed). Results of later half-years are not published yet, so a published figure never
-    changes and a difference of two never reveals an answer (R13)."""
-    year, half = today.year, 1 if today.month <= 6 else 2
-    while True:
-        end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
-        if end + timedelta(days=window_days) < today:
-            return f"{year}-H{half}"
-        year, half = (year, 1) if half == 2 else (year - 1, 2)
-
-
 #: The cell's dimensions matched between an outer table `c` and a people table `p`.
 _SAME_CELL = " AND ".join(f"p.{d} = c.{d}" for d in DIMENSIONS)
 
@@ -122,7 +109,7 @@ def results(
     closed_until: str,
 ) -> dict[str, Any]:
     """Published averages for the filters; `published` False when too few different trainees
-    (R13). Only half-years up to `closed_until` (see `last_closed_period`) count."""
+    (R13). Only half-years up to `closed_until` (`domain.evaluation.last_closed_period`) count."""
     where = " AND ".join(f"c.{d} = ?" for d in DIMENSIONS if filters.get(d)) or "1 = 1"
     params = [filters[d] for d in DIMENSIONS if filters.get(d)]
     enough = (

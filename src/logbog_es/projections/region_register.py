@@ -84,6 +84,8 @@ class RegionRegister(Projection):
 
 
 Status = Literal["not_started", "active", "ended"]
+#: `ends_soon_unapproved`: an employment ending within this many days, competencies missing.
+ENDS_SOON_DAYS = 60
 Flag = Literal["ends_soon_unapproved", "all_approved", "extension_needed"]
 BASE_SORTS = ("trainee_name", "hiring_date", "specialty_code")
 SORTS = {
@@ -117,7 +119,7 @@ def register(
     recorded end; `extension_to` is the earliest such required end (read model required_time).
     """
     now = today.isoformat()
-    soon = (today + timedelta(days=60)).isoformat()
+    soon = (today + timedelta(days=ENDS_SOON_DAYS)).isoformat()
     only = ""
     only_params: list[Any] = []
     page_first = sort.column in BASE_SORTS and status is None and department_id is None and not flag

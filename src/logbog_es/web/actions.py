@@ -556,6 +556,14 @@ class ActionPages:
                 )
             )
             allowed = queries.programme_actions(self.app, actor, programme)
+            if action.name == "withdraw-approval":
+                approval = parse_id(
+                    context["approval_id"],
+                    "logbook.no_approval",
+                    approval_id=context["approval_id"],
+                )
+                if approval in queries.withdrawable(self.app, actor, programme):
+                    allowed = allowed | {action.name}
             if action.name == "attest-employment-time":
                 employment = parse_id(
                     context["employment_id"],

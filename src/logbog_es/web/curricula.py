@@ -182,6 +182,8 @@ def _problem(problem: Any) -> str:
     return i18n.gettext("upload.field_shape", field=where)
 
 
+#: The domain checks a course only inside a curriculum with a competency: this one stands in,
+#: so a course line is judged by the domain's own rules and nothing is written twice here.
 _PLACEHOLDER = CompetencyIn.model_validate(
     {
         "code": "x",

@@ -19,11 +19,11 @@ from logbog_es.application import evaluations, queries
 from logbog_es.domain.evaluation import period_of
 from logbog_es.projections import access_directory, department_overview, evaluation_results
 from logbog_es.projections.paging import BadCursor, Sort
+from logbog_es.projections.region_register import ENDS_SOON_DAYS
 from logbog_es.web.core import Web, link
 from logbog_es.web.reading import parse_id
 
 OVERVIEW_PAGE = 100
-ENDS_SOON_DAYS = 60
 
 
 def router(web: Web) -> APIRouter:

@@ -63,6 +63,7 @@ class CompetencyPages:
         requests = [r for r in programme.requests.values() if r.competency_code == code]
         people = queries.names(self.app, [r.supervisor_id for r in requests])
         errors = errors or {}
+        approval = self.books.approval_of(programme, code)
         address = self.address(programme_id, code)
         return self.web.render(
             page,
@@ -71,7 +72,9 @@ class CompetencyPages:
             address=address if status != 200 else None,
             head=self.books.header(user, programme),
             competency=competency,
-            approval=self.books.approval_of(programme, code),
+            approval=approval,
+            may_withdraw=approval is not None
+            and approval["approval_id"] in queries.withdrawable(self.app, user.actor, programme),
             credited=code in done,
             requests=[
                 {

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from logbog_es.domain.errors import InvalidInput
-from logbog_es.domain.evaluation import check_period, period_of
+from logbog_es.domain.evaluation import check_period, last_closed_period, period_of
 from logbog_es.domain.questionnaire import CURRENT
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import catalogue, evaluation_results
@@ -66,9 +66,7 @@ def router(web: Web) -> APIRouter:
             store,
             filters,
             CURRENT.version,
-            closed_until=evaluation_results.last_closed_period(
-                app.today(), app.evaluation_window_days
-            ),
+            closed_until=last_closed_period(app.today(), app.evaluation_window_days),
         )
         if body["published"] and filters["department_id"] and filters["period"]:
             body["response"] = evaluation_results.response(

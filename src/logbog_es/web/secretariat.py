@@ -19,6 +19,7 @@ from logbog_es import exports
 from logbog_es.application import queries
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.errors import NotAllowed
+from logbog_es.domain.policy import Action
 from logbog_es.domain.values import Region, Stage
 from logbog_es.projections import catalogue, region_register
 from logbog_es.projections.paging import BadCursor, Sort
@@ -62,7 +63,7 @@ def router(web: Web) -> APIRouter:
         if not regions:
             raise NotAllowed(
                 "auth.secretariat_only",
-                action=queries.COMMAND_ACTIONS["register-doctor"].value,
+                action=Action.READ_REGION_REGISTER.value,
                 actor=user.actor.describe(),
             )
         region = next((r for r in regions if r.value == given), regions[0])
@@ -193,7 +194,7 @@ def router(web: Web) -> APIRouter:
         page, user = web.require(request)
 
         def build() -> Response:
-            chosen_region(user, "")
+            queries.authorise_doctor_search(app, user.actor)
             text = q.strip()[:100]
             return web.render(
                 page,
