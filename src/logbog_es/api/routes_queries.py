@@ -100,7 +100,9 @@ def my_requests(
     after: After = None,
 ) -> PendingRequestsPage:
     """The assessment requests waiting for the calling supervisor, oldest first."""
-    wait_for_read_model(container, after, ["supervisor_requests"])
+    # The titles come from each programme's curriculum version, read from programme_progress:
+    # both read models must have caught up (waiting for one only let a title be empty).
+    wait_for_read_model(container, after, ["supervisor_requests", "programme_progress"])
     if actor.doctor_id is None:
         return PendingRequestsPage(items=[], next_cursor=None)
     rows = supervisor_requests.pending_for(
