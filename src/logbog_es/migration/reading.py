@@ -50,7 +50,7 @@ def decode_lines(data: bytes) -> tuple[list[tuple[int, str]], list[LineResult]]:
     return lines, invalid
 
 
-def _path(loc: Iterable[Any]) -> str:
+def field_path(loc: Iterable[Any]) -> str:
     parts: list[str] = []
     for item in loc:
         parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
@@ -166,7 +166,9 @@ class Plan:
         return plan
 
 
-def _differs(where: str, pairs: list[tuple[str, Any, Any]], hint: str = "") -> list[LineError]:
+def differences_of(
+    where: str, pairs: list[tuple[str, Any, Any]], hint: str = ""
+) -> list[LineError]:
     """A reference entry that names something already in the store must say the same: the
     lines are checked against the store's version, so a silent difference would refuse them
     for reasons the reference file does not show."""
