@@ -13,8 +13,8 @@ from logbog_es.domain.base import Meta
 from logbog_es.domain.curriculum import check_extent, validate_content
 from logbog_es.domain.doctor import check_authorisation_id, check_cpr
 from logbog_es.domain.errors import Conflict, InvalidInput
-from logbog_es.domain.programme import Period, check_employment, next_first_of_month
 from logbog_es.domain.staff import check_grant
+from logbog_es.domain.training_time import Period, check_employment, next_first_of_month
 from logbog_es.domain.values import (
     AssessmentMethod,
     Capacity,

@@ -12,8 +12,9 @@ from uuid import UUID
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.calendar import first_working_day
 from logbog_es.domain.errors import Conflict, InvalidInput
-from logbog_es.domain.programme import Employment, Period, Programme
+from logbog_es.domain.programme import Programme
 from logbog_es.domain.specialty import CurriculumRef
+from logbog_es.domain.training_time import Employment, Period
 from logbog_es.domain.values import Capacity, Region, Stage, check_text
 
 _AUTH_ID = re.compile(r"^[A-Z0-9]{5}$")

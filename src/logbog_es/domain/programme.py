@@ -3,12 +3,17 @@
 R1: the curriculum version a programme follows is pinned when it starts and moves only by a
 secretariat's `change_curriculum_version`, with a reason. R5: part time 50-100 %. R9: changes
 between employments fall on the 1st of a month.
+
+The aggregate holds the events (the library wants them nested in their aggregate class) and the
+state they build; the rules of each family live beside its pure module: the logbook's entries
+(requests, approvals, courses, prior attestations) in `logbook.py`, employments and training
+time (absence, part time, extensions, time attestations) in `training_time.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -24,13 +29,27 @@ from logbog_es.domain.logbook import (
     CourseCompletion,
     PriorAttestation,
     RequestStatus,
+    answered_request,
+    check_approval,
+    check_competency,
+    check_course,
+    check_prior_attestation,
+    check_request,
 )
 from logbog_es.domain.specialty import CurriculumRef
 from logbog_es.domain.training_time import (
     Absence,
     AbsenceKind,
+    Employment,
     FractionChange,
+    Period,
+    TimeAttestation,
     TimeReport,
+    check_absence,
+    check_attestable,
+    check_employment,
+    check_extension,
+    check_fraction_change,
     full_time_days,
     report,
 )
@@ -47,88 +66,6 @@ def programme_id(command_id: str) -> UUID:
 
 def employment_id(command_id: str) -> UUID:
     return stable_id("employment", command_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """The days an employment spans, `end` inclusive."""
-
-    employment_id: UUID
-    start: date
-    end: date
-
-    def overlaps(self, start: date, end: date) -> bool:
-        return self.start <= end and start <= self.end
-
-
-@dataclass(frozen=True, slots=True)
-class TimeAttestation:
-    """R7: attestation for tidsmæssigt gennemført uddannelseselement."""
-
-    employment_id: UUID
-    attested_by: UUID
-    capacity: Capacity
-    attested_on: date
-
-
-@dataclass(frozen=True, slots=True)
-class Employment:
-    """An ansættelse at a department or general practice; `end` is the last day (inclusive)."""
-
-    employment_id: UUID
-    department_id: UUID
-    start: date
-    end: date
-    percent: int
-
-    @property
-    def period(self) -> Period:
-        return Period(self.employment_id, self.start, self.end)
-
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-def next_first_of_month(day: date) -> date:
-    if day.day == 1:
-        return day
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def check_employment(
-    *,
-    start: date,
-    end: date,
-    percent: int,
-    hiring_date: date,
-    others: tuple[Period, ...],
-) -> None:
-    """R9 (start on the 1st), R5 (50-100 %), order and no overlap with the doctor's others."""
-    if start.day != 1:
-        raise InvalidInput(
-            "employment.start_not_first",
-            field="start",
-            start=start,
-            suggestion=next_first_of_month(start),
-        )
-    if end <= start:
-        raise InvalidInput("employment.end_before_start", field="end", start=start, end=end)
-    if not 50 <= percent <= 100:
-        raise InvalidInput("employment.percent", field="percent", percent=percent)
-    if start < hiring_date:
-        raise InvalidInput(
-            "employment.before_hiring", field="start", start=start, hiring_date=hiring_date
-        )
-    for other in others:
-        if other.overlaps(start, end):
-            raise Conflict(
-                "employment.overlap",
-                start=start,
-                end=end,
-                other_start=other.start,
-                other_end=other.end,
-                other_id=other.employment_id,
-            )
 
 
 class Programme(LogbogAggregate):
@@ -540,15 +477,7 @@ class Programme(LogbogAggregate):
 
     def check_competency(self, curriculum: CurriculumVersion, code: str) -> Competency:
         """The code must be a competency of the programme's pinned curriculum version."""
-        competency = curriculum.competency(code)
-        if competency is None:
-            raise InvalidInput(
-                "logbook.unknown_competency",
-                field="competency_code",
-                code=code,
-                label=self.curriculum_label,
-            )
-        return competency
+        return check_competency(curriculum, code, self.curriculum_label)
 
     def request_assessment(
         self,
@@ -563,16 +492,7 @@ class Programme(LogbogAggregate):
     ) -> None:
         self.check_competency(curriculum, code)
         note = check_text(note, "note", max_length=2000) if note and note.strip() else None
-        approved = self.active_approval(code)
-        if approved is not None:
-            raise Conflict("logbook.already_approved_short", code=code, on=approved.assessed_on)
-        for request in self.requests.values():
-            if (
-                request.competency_code == code
-                and request.supervisor_id == supervisor_id
-                and request.status is RequestStatus.OPEN
-            ):
-                raise Conflict("logbook.request_open", code=code, request_id=request.request_id)
+        check_request(self.active_approval(code), self.requests.values(), code, supervisor_id)
         self._record(
             self.AssessmentRequested,
             meta,
@@ -617,39 +537,9 @@ class Programme(LogbogAggregate):
         meta: Meta,
     ) -> None:
         """R4: approve a competency of the pinned version by one of its assessment methods."""
-        if assessed_on > today:
-            raise InvalidInput(
-                "date.in_future", field="assessed_on", value=assessed_on, today=today
-            )
         competency = self.check_competency(curriculum, code)
-        allowed = [m.method for m in competency.methods]
-        if method not in allowed:
-            raise InvalidInput(
-                "logbook.method_not_allowed",
-                field="method",
-                method=method.value,
-                code=code,
-                allowed=", ".join(m.value for m in allowed),
-            )
-        existing = self.active_approval(code)
-        if existing is not None:
-            raise Conflict(
-                "logbook.already_approved",
-                code=code,
-                on=existing.assessed_on,
-                by=existing.approver_id,
-                capacity=existing.capacity.value,
-            )
-        request_id = next(
-            (
-                r.request_id
-                for r in self.requests.values()
-                if r.competency_code == code
-                and r.supervisor_id == approver_id
-                and r.status is RequestStatus.OPEN
-            ),
-            None,
-        )
+        check_approval(competency, method, assessed_on, today, self.active_approval(code))
+        request_id = answered_request(self.requests.values(), code, approver_id)
         self._record(
             self.CompetencyApproved,
             meta.effective(assessed_on),
@@ -694,21 +584,10 @@ class Programme(LogbogAggregate):
         today: date,
         meta: Meta,
     ) -> None:
-        if curriculum.course(code) is None:
-            raise InvalidInput(
-                "logbook.unknown_course",
-                field="course_code",
-                code=code,
-                label=self.curriculum_label,
-            )
-        if completed_on > today:
-            raise InvalidInput(
-                "date.in_future", field="completed_on", value=completed_on, today=today
-            )
+        check_course(
+            curriculum, self.curriculum_label, code, completed_on, today, self.courses.get(code)
+        )
         check_extent(hours, days)
-        if code in self.courses:
-            done = self.courses[code]
-            raise Conflict("logbook.course_done", code=code, on=done.completed_on)
         self._record(
             self.CourseCompleted,
             meta.effective(completed_on),
@@ -734,30 +613,9 @@ class Programme(LogbogAggregate):
         meta: Meta,
     ) -> None:
         """R10: only attestations from before the doctor or specialty came onto the logbook."""
-        known = (
-            curriculum.competency(code) is not None
-            if kind is AttestationKind.COMPETENCY
-            else curriculum.course(code) is not None
+        check_prior_attestation(
+            curriculum, self.curriculum_label, kind, code, attested_on, logbook_from, today
         )
-        if not known:
-            raise InvalidInput(
-                "logbook.unknown_code",
-                field="code",
-                kind=kind.value,
-                code=code,
-                label=self.curriculum_label,
-            )
-        if attested_on > today:
-            raise InvalidInput(
-                "date.in_future", field="attested_on", value=attested_on, today=today
-            )
-        if attested_on >= logbook_from:
-            raise InvalidInput(
-                "logbook.not_prior",
-                field="attested_on",
-                attested_on=attested_on,
-                logbook_from=logbook_from,
-            )
         self._record(
             self.PriorAttestationRegistered,
             meta.effective(attested_on),
@@ -842,21 +700,9 @@ class Programme(LogbogAggregate):
         last_day: date,
         meta: Meta,
     ) -> None:
-        employment = self.employment(employment_id)
-        if last_day < first_day:
-            raise InvalidInput(
-                "time.absence_order", field="last_day", first=first_day, last=last_day
-            )
-        if first_day < employment.start or last_day > employment.end:
-            raise InvalidInput(
-                "time.absence_outside",
-                field="first_day",
-                start=employment.start,
-                end=employment.end,
-            )
-        for other in self.absences[employment_id]:
-            if other.first_day <= last_day and first_day <= other.last_day:
-                raise Conflict("time.absence_overlap", first=other.first_day, last=other.last_day)
+        check_absence(
+            self.employment(employment_id), self.absences[employment_id], first_day, last_day
+        )
         self._check_not_attested(employment_id)
         self._record(
             self.AbsenceRecorded,
@@ -872,23 +718,7 @@ class Programme(LogbogAggregate):
         self, *, employment_id: UUID, from_date: date, fraction: Fraction, meta: Meta
     ) -> None:
         """R5 (50-100 %) from the 1st of a month (R9)."""
-        employment = self.employment(employment_id)
-        if from_date.day != 1:
-            raise InvalidInput(
-                "time.fraction_not_first",
-                field="from_date",
-                value=from_date,
-                suggestion=next_first_of_month(from_date),
-            )
-        if not Fraction(1, 2) <= fraction <= 1:
-            raise InvalidInput("time.fraction_range", field="percent", value=float(fraction * 100))
-        if not employment.start <= from_date <= employment.end:
-            raise InvalidInput(
-                "time.fraction_outside",
-                field="from_date",
-                start=employment.start,
-                end=employment.end,
-            )
+        check_fraction_change(self.employment(employment_id), from_date, fraction)
         self._check_not_attested(employment_id)
         self._record(
             self.EmploymentFractionChanged,
@@ -908,22 +738,8 @@ class Programme(LogbogAggregate):
         others: tuple[Period, ...],
         meta: Meta,
     ) -> Employment:
-        employment = self.employment(employment_id)
-        if new_end <= employment.end:
-            raise InvalidInput(
-                "time.extension_not_later", field="new_end", new_end=new_end, end=employment.end
-            )
-        for other in (
-            *(e.period for e in self.employments if e.employment_id != employment_id),
-            *others,
-        ):
-            if other.overlaps(employment.start, new_end):
-                raise Conflict(
-                    "time.extension_overlap",
-                    new_end=new_end,
-                    other_start=other.start,
-                    other_id=other.employment_id,
-                )
+        mine = (e.period for e in self.employments if e.employment_id != employment_id)
+        check_extension(self.employment(employment_id), new_end, (*mine, *others))
         self._check_not_attested(employment_id)
         self._record(
             self.EmploymentExtended,
@@ -958,21 +774,7 @@ class Programme(LogbogAggregate):
         the rules require is missing."""
         self._check_not_attested(employment_id)
         time = self.time_report(employment_id, today)
-        if today < time.last_month_starts:
-            raise Conflict("time.attest_too_early", earliest=time.last_month_starts)
-        if time.extension_missing:
-            why = (
-                f"absence of {time.absence_days} days exceeds 10 % "
-                f"({float(time.absence_threshold):g} days on the 30/360 model)"
-                if time.absence_exceeds
-                else "part time extends it"
-            )
-            raise Conflict(
-                "time.extension_missing",
-                why=why,
-                required_end=time.required_end,
-                end=time.recorded_end,
-            )
+        check_attestable(time, today)
         self._record(
             self.EmploymentTimeAttested,
             meta,

@@ -7,16 +7,23 @@ Pure functions over one employment. Counting follows the rules:
   courses and meetings are not absence and are never recorded as such.
 - R5: part time down to 50 %; the employment is extended to duration / fraction, rounded up to
   the end of that month. Fractions change from the 1st of a month (R9), so each month has one.
+
+Also the employments a programme holds and the rules a change of their time must keep (the
+Programme aggregate records the events).
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from uuid import UUID
+
+from logbog_es.domain.errors import Conflict, InvalidInput
+from logbog_es.domain.values import Capacity
 
 
 class AbsenceKind(StrEnum):
@@ -180,3 +187,162 @@ def report(
         required_end=required,
         served_days=served,
     )
+
+
+# -- employments (R5, R9) and their time ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The days an employment spans, `end` inclusive."""
+
+    employment_id: UUID
+    start: date
+    end: date
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start <= end and start <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class TimeAttestation:
+    """R7: attestation for tidsmæssigt gennemført uddannelseselement."""
+
+    employment_id: UUID
+    attested_by: UUID
+    capacity: Capacity
+    attested_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Employment:
+    """An ansættelse at a department or general practice; `end` is the last day (inclusive)."""
+
+    employment_id: UUID
+    department_id: UUID
+    start: date
+    end: date
+    percent: int
+
+    @property
+    def period(self) -> Period:
+        return Period(self.employment_id, self.start, self.end)
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def next_first_of_month(day: date) -> date:
+    if day.day == 1:
+        return day
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def check_employment(
+    *,
+    start: date,
+    end: date,
+    percent: int,
+    hiring_date: date,
+    others: tuple[Period, ...],
+) -> None:
+    """R9 (start on the 1st), R5 (50-100 %), order and no overlap with the doctor's others."""
+    if start.day != 1:
+        raise InvalidInput(
+            "employment.start_not_first",
+            field="start",
+            start=start,
+            suggestion=next_first_of_month(start),
+        )
+    if end <= start:
+        raise InvalidInput("employment.end_before_start", field="end", start=start, end=end)
+    if not 50 <= percent <= 100:
+        raise InvalidInput("employment.percent", field="percent", percent=percent)
+    if start < hiring_date:
+        raise InvalidInput(
+            "employment.before_hiring", field="start", start=start, hiring_date=hiring_date
+        )
+    for other in others:
+        if other.overlaps(start, end):
+            raise Conflict(
+                "employment.overlap",
+                start=start,
+                end=end,
+                other_start=other.start,
+                other_end=other.end,
+                other_id=other.employment_id,
+            )
+
+
+def check_absence(
+    employment: Employment, recorded: Iterable[Absence], first_day: date, last_day: date
+) -> None:
+    """R6: an absence lies within its employment and overlaps no other recorded absence."""
+    if last_day < first_day:
+        raise InvalidInput("time.absence_order", field="last_day", first=first_day, last=last_day)
+    if first_day < employment.start or last_day > employment.end:
+        raise InvalidInput(
+            "time.absence_outside",
+            field="first_day",
+            start=employment.start,
+            end=employment.end,
+        )
+    for other in recorded:
+        if other.first_day <= last_day and first_day <= other.last_day:
+            raise Conflict("time.absence_overlap", first=other.first_day, last=other.last_day)
+
+
+def check_fraction_change(employment: Employment, from_date: date, fraction: Fraction) -> None:
+    """R5 (50-100 %) from the 1st of a month (R9), within the employment."""
+    if from_date.day != 1:
+        raise InvalidInput(
+            "time.fraction_not_first",
+            field="from_date",
+            value=from_date,
+            suggestion=next_first_of_month(from_date),
+        )
+    if not Fraction(1, 2) <= fraction <= 1:
+        raise InvalidInput("time.fraction_range", field="percent", value=float(fraction * 100))
+    if not employment.start <= from_date <= employment.end:
+        raise InvalidInput(
+            "time.fraction_outside",
+            field="from_date",
+            start=employment.start,
+            end=employment.end,
+        )
+
+
+def check_extension(employment: Employment, new_end: date, others: Iterable[Period]) -> None:
+    """An extension moves the end later, into no other employment of the doctor."""
+    if new_end <= employment.end:
+        raise InvalidInput(
+            "time.extension_not_later", field="new_end", new_end=new_end, end=employment.end
+        )
+    for other in others:
+        if other.overlaps(employment.start, new_end):
+            raise Conflict(
+                "time.extension_overlap",
+                new_end=new_end,
+                other_start=other.start,
+                other_id=other.employment_id,
+            )
+
+
+def check_attestable(time: TimeReport, today: date) -> None:
+    """R7: not before the first day of the employment's last month, nor while an extension
+    the rules require is missing."""
+    if today < time.last_month_starts:
+        raise Conflict("time.attest_too_early", earliest=time.last_month_starts)
+    if time.extension_missing:
+        why = (
+            f"absence of {time.absence_days} days exceeds 10 % "
+            f"({float(time.absence_threshold):g} days on the 30/360 model)"
+            if time.absence_exceeds
+            else "part time extends it"
+        )
+        raise Conflict(
+            "time.extension_missing",
+            why=why,
+            required_end=time.required_end,
+            end=time.recorded_end,
+        )
