@@ -48,8 +48,12 @@ def projections_run(
     ] = None,
     poll_seconds: Annotated[float, typer.Option(help="Polling interval when idle.")] = 0.5,
     batch_size: Annotated[int, typer.Option(help="Events per transaction.")] = 1000,
+    gather_ms: Annotated[
+        float, typer.Option(help="Under a stream of events, gather them this long per batch.")
+    ] = 10,
 ) -> None:
-    """Keep read models up to date, as a process of its own (stop with Ctrl-C or SIGTERM)."""
+    """Keep read models up to date, as a process of its own (stop with Ctrl-C or SIGTERM).
+    On PostgreSQL it hears new events at once (LISTEN); polling is the fallback."""
     import signal
 
     import structlog
@@ -70,6 +74,7 @@ def projections_run(
         container.runner.run_forever(
             names or None,
             poll_seconds=poll_seconds,
+            min_interval=gather_ms / 1000,
             on_error=lambda e: log.error("projection batch failed", error_type=type(e).__name__),
         )
     finally:

@@ -40,7 +40,7 @@ from eventsourcing.persistence import (
 )
 from psycopg_pool import PoolTimeout
 
-from logbog_es.projections.store import ReadStore, Row, Tx
+from logbog_es.projections.store import Listener, ReadStore, Row, Tx
 
 SQL_DIR = Path(__file__).resolve().parents[3] / "projections"
 
@@ -199,6 +199,12 @@ class Runner:
         self._caught_up = threading.Condition()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
+        channel = getattr(store, "projected_channel", None)
+        self._announce = f'NOTIFY "{channel}"' if channel else None
+        self._hearing: Listener | None = None  # this process waits for positions: listen
+        self._lock_hearing = threading.Lock()
+        self._listening: Listener | None = None  # the running runner: listen for new events
 
     # -- schema, generations and positions ------------------------------------------------------
 
@@ -406,8 +412,9 @@ class Runner:
             error_type=type(error).__name__,
         )
 
-    @staticmethod
-    def _save_position(tx: Tx, name: str, generation: int, position: int, expected: int) -> None:
+    def _save_position(
+        self, tx: Tx, name: str, generation: int, position: int, expected: int
+    ) -> None:
         # Guarded by the expected old position, so two runners never both apply a batch.
         rows = tx.fetchall(
             "SELECT position FROM projection_state WHERE projection = ? AND generation = ?",
@@ -424,6 +431,8 @@ class Runner:
             "WHERE projection = ? AND generation = ?",
             (position, _now(), name, generation),
         )
+        if self._announce is not None:  # heard at commit by whoever waits to read (wait_for)
+            tx.execute(self._announce)
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Apply every stored event to the named projections (all when None). A read model
@@ -480,9 +489,13 @@ class Runner:
         return sorted(rows, key=lambda r: [str(v) for v in r.values()])
 
     def wait_for(self, position: int, timeout: float, names: Sequence[str] | None = None) -> bool:
-        """Wait until the named projections have reached `position`; False on timeout."""
+        """Wait until the named projections have reached `position`; False on timeout.
+
+        Woken when a runner in this process catches up, and on PostgreSQL when any runner
+        commits a position (LISTEN, started on the first wait); else it looks every 50 ms."""
         deadline = time.monotonic() + timeout
         wanted = list(names or self.projections)
+        self._hear_positions()
         while True:
             if all(self.position(n) >= position for n in wanted):
                 return True
@@ -492,6 +505,18 @@ class Runner:
             self.wake()
             with self._caught_up:
                 self._caught_up.wait(min(remaining, 0.05))
+
+    def _hear_positions(self) -> None:
+        listen = getattr(self.store, "listen", None)
+        if self._hearing is not None or listen is None or self._thread is not None:
+            return  # heard already, not PostgreSQL, or the runner is in this process
+        with self._lock_hearing:
+            if self._hearing is None:
+                self._hearing = listen([self.store.projected_channel], self._positions_moved)  # type: ignore[attr-defined]
+
+    def _positions_moved(self) -> None:
+        with self._caught_up:
+            self._caught_up.notify_all()
 
     # -- running: in-process thread or a process of its own ----------------------------------
 
@@ -506,7 +531,14 @@ class Runner:
         on_error: Callable[[Exception], None] | None = None,
         min_interval: float = 0.05,
     ) -> None:
-        """Catch up, then poll for new events until stop() is called."""
+        """Catch up, then wait for new events until stop() is called: on PostgreSQL woken by
+        the NOTIFY every append sends (LISTEN), else (and as a fallback) every `poll_seconds`;
+        a command in this process wakes it too. Under a stream of events it gathers them for
+        `min_interval`: bigger batches, fewer transactions."""
+        events_channel = getattr(self.recorder, "channel_name", None)
+        listen = getattr(self.store, "listen", None)
+        if events_channel and listen is not None and self._listening is None:
+            self._listening = listen([events_channel], self.wake)
         while not self._stop.is_set():
             started = time.monotonic()
             try:
@@ -539,6 +571,10 @@ class Runner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        for listener in (self._listening, self._hearing):
+            if listener is not None:
+                listener.stop()
+        self._listening = self._hearing = None
 
 
 def _now() -> str:

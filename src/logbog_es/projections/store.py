@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -125,6 +126,10 @@ class PostgresReadStore:
 
     def __init__(self, conninfo: str, schema: str, *, pool_size: int = 5) -> None:
         self.schema = schema
+        self.conninfo = conninfo
+        #: Announced (NOTIFY) in the transaction that moves a read model's position, so a
+        #: process waiting to read its own write hears it at commit, not at its next poll.
+        self.projected_channel = f"logbog_projected_{schema}"[:63]
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
         self.pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
@@ -153,3 +158,49 @@ class PostgresReadStore:
 
     def close(self) -> None:
         self.pool.close()
+
+    def listen(self, channels: Sequence[str], heard: Callable[[], None]) -> Listener:
+        """Call `heard` whenever one of `channels` is notified (see `Listener`)."""
+        listener = Listener(self.conninfo, channels, heard)
+        listener.start()
+        return listener
+
+
+class Listener:
+    """LISTEN on PostgreSQL channels in a thread of its own, calling `heard()` for each
+    notification, and once after every (re)connection: what was notified while the connection
+    was down is lost, so whoever listens looks again then. Never raises: while the database is
+    unreachable it tries again with backoff, and the pollers it complements go on polling."""
+
+    def __init__(self, conninfo: str, channels: Sequence[str], heard: Callable[[], None]) -> None:
+        self.conninfo = conninfo
+        self.channels = list(channels)
+        self.heard = heard
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pg-listener", daemon=True)
+        self.connected = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        backoff = 0.2
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=2) as conn:
+                    for channel in self.channels:
+                        conn.execute(SQL("LISTEN {}").format(Identifier(channel)))
+                    self.connected.set()
+                    backoff = 0.2
+                    self.heard()
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=0.5):
+                            self.heard()
+            except psycopg.Error:
+                self.connected.clear()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
