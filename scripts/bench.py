@@ -11,8 +11,9 @@ then measures:
   rendered over HTTP with a web session: p50 and p95;
 - the server process's peak resident memory.
 It prints a table and writes bench-results/bench.json. Targets (2 cores, PostgreSQL beside):
-1,000 commands/s; p99 <= 50 ms at 500/s; read p95 <= 20 ms; web page p95 <= 50 ms;
-memory < 300 MB.
+1,000 commands/s; p99 <= 50 ms at 500/s (from the scheduled send time); save to read model
+p50 <= 10 ms, p95 <= 50 ms; read p95 <= 20 ms; web page p95 <= 50 ms; memory < 300 MB. The
+PostgreSQL database is LOGBOG_BENCH_DATABASE_URL (scripts/bench_common.py), never the tests'.
 
     .venv/bin/python scripts/bench.py --doctors 50000 --seconds 20
 """
@@ -315,13 +316,15 @@ def run_commands(
                 if item is None:
                     return
                 index, (name, subject, body) = item
+                sent = time.perf_counter()
                 if rate:
-                    due = started + index / rate
-                    if due > time.perf_counter():
-                        time.sleep(due - time.perf_counter())
+                    # Paced: latency counts from the scheduled send time, so a server that
+                    # falls behind is charged for the queue it builds (no coordinated omission).
+                    sent = started + index / rate
+                    if sent > time.perf_counter():
+                        time.sleep(sent - time.perf_counter())
                 if time.perf_counter() - started > seconds:
                     return
-                sent = time.perf_counter()
                 response = client.post(
                     f"/commands/{name}",
                     json=body,
@@ -350,8 +353,10 @@ def run_commands(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    achieved = len(latencies) / elapsed
     return {
-        "commands_per_s": len(latencies) / elapsed,
+        "commands_per_s": achieved,
+        "rate_held": rate is None or achieved >= 0.95 * rate,
         "p50_ms": _percentile(latencies, 0.5),
         "p95_ms": _percentile(latencies, 0.95),
         "p99_ms": _percentile(latencies, 0.99),
@@ -423,6 +428,41 @@ def run_reads(
             results[f"{name}_p50_ms"] = _percentile(times, 0.5)
             results[f"{name}_p95_ms"] = _percentile(times, 0.95)
     return results
+
+
+def run_visibility(
+    server: Server, tokens: dict[str, str], commands: list[Any], count: int
+) -> dict[str, float]:
+    """Save to read model (P6), one command at a time as a user works: from the command's
+    answer to the answer of a read of its programme's progress that waits for the command's
+    position (`?after=`), i.e. what a person waits for before the page shows what they did."""
+    times: list[float] = []
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+        for index, (name, subject, body) in enumerate(commands[:count]):
+            response = client.post(
+                f"/commands/{name}",
+                json=body,
+                headers={
+                    "Authorization": f"Bearer {tokens[subject]}",
+                    "Idempotency-Key": f"visible-{index}-{uuid.uuid4().hex[:6]}",
+                },
+            )
+            if response.status_code != 200:
+                continue
+            saved = time.perf_counter()
+            position = response.json()["position"]
+            read = client.get(
+                f"/programmes/{body['programme_id']}/progress?after={position}",
+                headers={"Authorization": f"Bearer {tokens['bench-sek']}"},
+            )
+            assert read.status_code == 200, read.text
+            times.append((time.perf_counter() - saved) * 1000)
+            time.sleep(0.02)  # a person's pace: the projections are idle when the next comes
+    return {
+        "visible_p50_ms": _percentile(times, 0.5),
+        "visible_p95_ms": _percentile(times, 0.95),
+        "visible_n": float(len(times)),
+    }
 
 
 def _web_login(client: httpx.Client, subject: str) -> None:
@@ -497,12 +537,19 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
     try:
         # One mix for both runs, so the paced run never repeats a command of the first.
         total = int(args.seconds * 2000)
-        commands = mix(world, total + int(args.rate * args.seconds), 1)
+        paced_count = int(args.rate * args.seconds)
+        commands = mix(world, total + paced_count + 300, 1)
         full = run_commands(server, tokens, commands[:total], args.clients, None, args.seconds)
         paced = run_commands(
-            server, tokens, commands[total:], args.clients * 2, args.rate, args.seconds
+            server,
+            tokens,
+            commands[total : total + paced_count],
+            args.clients * 2,
+            args.rate,
+            args.seconds,
         )
-        reads = run_reads(server, tokens["bench-sek"], world.programmes, 200)
+        reads = run_visibility(server, tokens, commands[total + paced_count :], 300)
+        reads |= run_reads(server, tokens["bench-sek"], world.programmes, 200)
         reads |= run_pages(server, world, 100)
         rss = server.rss_mb()
     finally:
@@ -518,6 +565,43 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
     if store == "postgres":
         drop_schemas(schema, PG_URL)
     return result
+
+
+def targets(r: dict[str, Any], rate: float) -> list[str]:
+    """Each target with the figure measured, met or missed; throughput also as a ratio to the
+    raw INSERT+COMMIT rate of the same run (the machine is shared: compare ratios)."""
+    full, paced, reads = r["full"], r["paced"], r["reads"]
+    raw = r["raw_inserts_per_s"]
+    held = "" if paced["rate_held"] else f" (NOT HELD: {paced['commands_per_s']:.0f}/s achieved)"
+    rows = [
+        (
+            f"commands/s >= 1,000: {full['commands_per_s']:.0f} "
+            f"(ratio {full['commands_per_s'] / raw:.3f} to raw {raw:.0f}/s; needs "
+            f"{1000 / raw:.3f})",
+            full["commands_per_s"] >= 1000,
+        ),
+        (
+            f"p99 <= 50 ms paced at {rate:.0f}/s, from the scheduled send time: "
+            f"{paced['p99_ms']:.1f} ms{held}",
+            paced["rate_held"] and paced["p99_ms"] <= 50,
+        ),
+        (
+            f"save to read model p50 <= 10 ms: {reads['visible_p50_ms']:.1f} ms",
+            reads["visible_p50_ms"] <= 10,
+        ),
+        (
+            f"save to read model p95 <= 50 ms: {reads['visible_p95_ms']:.1f} ms",
+            reads["visible_p95_ms"] <= 50,
+        ),
+        (
+            f"read p95 <= 20 ms: register {reads['region_register_p95_ms']:.1f}, "
+            f"progress {reads['programme_progress_p95_ms']:.1f}",
+            max(reads["region_register_p95_ms"], reads["programme_progress_p95_ms"]) <= 20,
+        ),
+        (f"web page p95 <= 50 ms: worst {_worst_page(reads):.1f}", _worst_page(reads) <= 50),
+        (f"memory < 300 MB: {r['server_rss_mb']:.0f} MB", r["server_rss_mb"] < 300),
+    ]
+    return [f"{'met   ' if ok else 'MISSED'} {text}" for text, ok in rows]
 
 
 def _worst_page(reads: dict[str, float]) -> float:
@@ -562,10 +646,10 @@ def main() -> int:
             for code, count in r["paced"]["refusals"].items():
                 reasons[code] = reasons.get(code, 0) + count
             print(f"warning: {store}: {refused} command(s) of the mix were refused: {reasons}")
-    print(
-        "targets: 1,000 cmd/s; p99 <= 50 ms at 500/s; read p95 <= 20 ms; web page p95 <= 50 ms; "
-        "RSS < 300 MB"
-    )
+    for store, r in report.items():
+        print(f"\n{store}: targets")
+        for line in targets(r, args.rate):
+            print("  " + line)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))

@@ -129,6 +129,27 @@ class TestTamperEvidence:
         assert result.intact
         assert result.checked == container.app.position()
 
+    def test_both_append_paths_chain_alike(self, container: Container, ward: Ward) -> None:
+        """PostgreSQL appends a command's few events through a database function that hashes
+        the links in SQL, and big batches by COPY with the links hashed in Python: mixed, the
+        chain verifies (the SQL hash is `link`, byte for byte)."""
+        from logbog_es.application.chain import SMALL_APPEND
+        from logbog_es.domain.base import Meta
+        from logbog_es.domain.values import Capacity
+
+        meta = Meta("test", Capacity.SECRETARIAT, "batch")
+        many = [
+            Doctor.register(
+                authorisation_id=f"X{n:04d}", name=f"Læge {n}", email=None, cpr=None, meta=meta
+            )
+            for n in range(SMALL_APPEND + 1)
+        ]
+        container.app.save(*many)  # one append bigger than SMALL_APPEND
+        _approve(ward, "K1", "2026-02-02")  # then a small one again
+        result = verify(container.app.recorder)
+        assert result.intact, result.findings
+        assert result.checked == container.app.position()
+
     def test_the_store_refuses_updates_and_deletes(self, container: Container, ward: Ward) -> None:
         """The service's own connections cannot change, delete or truncate a stored event or
         its chain row; the store is as it was."""

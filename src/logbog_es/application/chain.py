@@ -26,10 +26,13 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 GENESIS = "0" * 64
 CHAIN_TABLE = "event_chain"
+#: Appends of at most this many events (a command's) go through the database function; bigger
+#: ones (an import's batches) through binary COPY, which is faster per event.
+SMALL_APPEND = 64
 
 
 def state_hash(state: bytes | str | memoryview) -> str:
@@ -180,6 +183,51 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                     "EXECUTE FUNCTION {schema}.logbog_append_only()"
                 ).format(schema=schema, table=Identifier(table)),
             ]
+        # A command's few events go in one statement: a function that takes the lock, notifies,
+        # numbers and inserts the events and their chain rows (hashing the links as `link`
+        # does), so no Python runs and no round trip is waited for while the lock is held, and
+        # outside an explicit transaction the whole append is one round trip.
+        events_table = Identifier(self.events_table_name)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.logbog_append("
+                "p_ids {id_type}[], p_versions int8[], p_topics text[], p_states bytea[], "
+                "p_shas text[]) RETURNS SETOF bigint LANGUAGE plpgsql AS $$ "
+                "DECLARE previous text; pos bigint; seq text; "
+                "BEGIN "
+                "LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE; "
+                "PERFORM pg_notify({channel}, ''); "
+                "seq := pg_get_serial_sequence({events_name}, 'notification_id'); "
+                "SELECT c.chain_sha256 INTO previous FROM {schema}.{chain} c "
+                "ORDER BY c.position DESC LIMIT 1; "
+                "previous := coalesce(previous, {genesis}); "
+                "FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP "
+                "pos := nextval(seq::regclass); "
+                "INSERT INTO {schema}.{events} "
+                "(notification_id, originator_id, originator_version, topic, state) "
+                "VALUES (pos, p_ids[i], p_versions[i], p_topics[i], p_states[i]); "
+                "previous := encode(sha256(convert_to(previous || '|' || pos || '|' || "
+                "p_ids[i]::text || '|' || p_versions[i] || '|' || p_topics[i] || '|' || "
+                "p_shas[i], 'UTF8')), 'hex'); "
+                "INSERT INTO {schema}.{chain} VALUES "
+                "(pos, p_ids[i]::text, p_versions[i], p_topics[i], p_shas[i], previous); "
+                "RETURN NEXT pos; "
+                "END LOOP; "
+                "END $$"
+            ).format(
+                schema=schema,
+                id_type=SQL(self.datastore.originator_id_type),
+                events=events_table,
+                chain=chain,
+                channel=Literal(self.channel_name),
+                events_name=Literal(f"{self.datastore.schema}.{self.events_table_name}"),
+                genesis=Literal(GENESIS),
+            )
+        )
+        self._append = SQL(
+            "SELECT {schema}.logbog_append(%s::{id_type}[], %s::int8[], %s::text[], "
+            "%s::bytea[], %s::text[]) AS id"
+        ).format(schema=schema, id_type=SQL(self.datastore.originator_id_type))
         self._select_head = SQL(
             "SELECT chain_sha256 FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
         ).format(schema=schema, chain=chain)
@@ -228,6 +276,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
+        if len(stored_events) <= SMALL_APPEND:
+            return self._append_small(stored_events)
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
@@ -256,6 +306,22 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 for r in rows:
                     copy.write_row(r.values())
         return ids
+
+    def _append_small(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """A command's events through `logbog_append`: one statement in autocommit mode, so
+        one round trip and its own transaction (all or nothing, as the path below)."""
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(
+                self._append,
+                (
+                    [s.originator_id for s in stored_events],
+                    [s.originator_version for s in stored_events],
+                    [s.topic for s in stored_events],
+                    [s.state for s in stored_events],
+                    [state_hash(s.state) for s in stored_events],
+                ),
+            ).fetchall()
+        return [int(row["id"]) for row in rows]
 
     def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:
         with self.datastore.transaction(commit=False) as curs:
