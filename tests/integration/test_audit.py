@@ -145,7 +145,7 @@ class TestTamperEvidence:
             for n in range(SMALL_APPEND + 1)
         ]
         container.app.save(*many)  # one append bigger than SMALL_APPEND
-        _approve(ward, "K1", "2026-02-02")  # then a small one again
+        _approve(ward, "K3", "2026-02-02")  # then a small one again
         result = verify(container.app.recorder)
         assert result.intact, result.findings
         assert result.checked == container.app.position()
