@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 STATUS_DA = {"not_started": "ikke startet", "active": "i gang", "ended": "afsluttet"}
@@ -103,15 +103,31 @@ def csv_text(
 ) -> str:
     """The rows as Danish-Excel CSV: BOM, headings, semicolons, CRLF; `specialties` names the
     specialty codes (code -> name)."""
+    return "".join(csv_chunks(rows, columns, specialties))
+
+
+def csv_chunks(
+    rows: Iterable[dict[str, Any]],
+    columns: list[tuple[str, str, Callable[[Any], str] | None]],
+    specialties: dict[str, str] | None = None,
+    every: int = 500,
+) -> Iterator[str]:
+    """`csv_text` a piece at a time (`every` rows), for an answer that streams: a region's
+    whole register is tens of thousands of rows."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([heading for _, heading, _ in columns])
     named = _words(specialties or {})
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         cells = []
         for key, _, fmt in columns:
             value = row.get(key)
             show = named if key == "specialty_code" else fmt
             cells.append(neutral(show(value) if show else ("" if value is None else str(value))))
         writer.writerow(cells)
-    return "\ufeff" + buffer.getvalue()
+        if count % every == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

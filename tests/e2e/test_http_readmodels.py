@@ -7,6 +7,8 @@ import io
 from datetime import date
 from typing import Any
 
+import pytest
+
 from logbog_es.commands import ApproveCompetency, ChangeEmploymentFraction, ExtendEmployment
 from tests.e2e.conftest import Api
 from tests.helpers import Ward
@@ -86,6 +88,22 @@ class TestRegionRegister:
         assert "Nuværende afdeling" in rows[0]
         statuses = {r[rows[0].index("Status")] for r in rows[1:]}
         assert statuses == {"i gang", "ikke startet", "afsluttet"}
+
+    def test_csv_streams_every_page(self, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The CSV streams the register a page at a time: with pages of one row it still holds
+        every row once, in the order asked for, as the JSON pages do."""
+        from logbog_es.api import routes_readmodels
+
+        _ward_with_more(api)
+        api.container.runner.catch_up()
+        monkeypatch.setattr(routes_readmodels, "CSV_PAGE", 1)
+        response: Any = api.get(
+            "/regions/nord/register?sort=-trainee_name", "sek-nord", Accept="text/csv"
+        )
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        names = [r[0] for r in rows[1:]]
+        assert len(names) == 3
+        assert names == sorted(names, reverse=True)
 
 
 class TestDepartmentOverview:

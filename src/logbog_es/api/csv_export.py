@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from fastapi.responses import Response
+from fastapi.responses import StreamingResponse
 
-from logbog_es.exports import DEPARTMENT_OVERVIEW, HISTORY, REGION_REGISTER, csv_text
+from logbog_es.exports import DEPARTMENT_OVERVIEW, HISTORY, REGION_REGISTER, csv_chunks
 
 __all__ = ["DEPARTMENT_OVERVIEW", "HISTORY", "REGION_REGISTER", "csv_response", "wants_csv"]
 
@@ -21,9 +21,11 @@ def csv_response(
     columns: list[tuple[str, str, Callable[[Any], str] | None]],
     filename: str,
     specialties: dict[str, str] | None = None,
-) -> Response:
-    return Response(
-        content=csv_text(rows, columns, specialties),
+) -> StreamingResponse:
+    """Streamed as the rows come (a lazy `rows` is read a page at a time, in a worker thread),
+    so a region's whole register neither waits for its last row nor sits in memory."""
+    return StreamingResponse(
+        content=csv_chunks(rows, columns, specialties),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -63,15 +64,24 @@ def _specialty_names(container: Any) -> dict[str, str]:
     return {r["code"]: r["name"] for r in catalogue.list_specialties(container.read_store)}
 
 
-def _all_rows(fetch: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = _page(fetch, cursor=cursor, limit=500, **kwargs)
-        rows += page.rows
-        if page.next_cursor is None:
-            return rows
-        cursor = page.next_cursor
+#: Rows read from a read model per query while a CSV answer streams.
+CSV_PAGE = 500
+
+
+def _all_rows(fetch: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """Every row, a page at a time (the first page is read before the answer starts,
+    so a bad cursor or sort is still a 422, not a broken download)."""
+    page = _page(fetch, cursor=None, limit=CSV_PAGE, **kwargs)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        current = page
+        while True:
+            yield from current.rows
+            if current.next_cursor is None:
+                return
+            current = _page(fetch, cursor=current.next_cursor, limit=CSV_PAGE, **kwargs)
+
+    return rows()
 
 
 @router.get("/programmes/{programme_id}/progress", tags=["programmes"])
