@@ -291,6 +291,20 @@ class Server:
         self.handle.close()
 
 
+def _send(
+    client: httpx.Client, token: str, name: str, body: dict[str, Any], key: str
+) -> httpx.Response:
+    """One command over HTTP, with its own idempotency key."""
+    return client.post(
+        f"/commands/{name}",
+        json=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": f"{key}-{uuid.uuid4().hex[:6]}",
+        },
+    )
+
+
 def run_commands(
     server: Server,
     tokens: dict[str, str],
@@ -325,14 +339,7 @@ def run_commands(
                         time.sleep(sent - time.perf_counter())
                 if time.perf_counter() - started > seconds:
                     return
-                response = client.post(
-                    f"/commands/{name}",
-                    json=body,
-                    headers={
-                        "Authorization": f"Bearer {tokens[subject]}",
-                        "Idempotency-Key": f"bench-{index}-{uuid.uuid4().hex[:6]}",
-                    },
-                )
+                response = _send(client, tokens[subject], name, body, f"bench-{index}")
                 with lock:
                     latencies.append((time.perf_counter() - sent) * 1000)
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -439,14 +446,7 @@ def run_visibility(
     times: list[float] = []
     with httpx.Client(base_url=server.base, timeout=30) as client:
         for index, (name, subject, body) in enumerate(commands[:count]):
-            response = client.post(
-                f"/commands/{name}",
-                json=body,
-                headers={
-                    "Authorization": f"Bearer {tokens[subject]}",
-                    "Idempotency-Key": f"visible-{index}-{uuid.uuid4().hex[:6]}",
-                },
-            )
+            response = _send(client, tokens[subject], name, body, f"visible-{index}")
             if response.status_code != 200:
                 continue
             saved = time.perf_counter()
