@@ -199,6 +199,7 @@ class Runner:
         self._caught_up = threading.Condition()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._pass: dict[int, Sequence[Notification]] | None = None  # one catch_up's batches
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
         channel = getattr(store, "projected_channel", None)
         self._announce = f'NOTIFY "{channel}"' if channel else None
@@ -331,9 +332,7 @@ class Runner:
         projection = self.projections[name]
         generation = generation or self.live_generation(name) or 1
         start = self.position(name, generation)
-        notifications = self.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
-        )
+        notifications = self._select(start)
         if not notifications:
             return 0
         topics = projection.topics
@@ -357,6 +356,19 @@ class Runner:
                 {position: event for event, position in batch},
             )
         return len(notifications)
+
+    def _select(self, after: int) -> Sequence[Notification]:
+        """The next batch after `after`; within one `catch_up` pass, read models at the same
+        position (the usual case once caught up) share one query for it."""
+        memo = self._pass
+        if memo is not None and after in memo:
+            return memo[after]
+        found = self.recorder.select_notifications(
+            start=after, limit=self.batch_size, inclusive_of_start=False
+        )
+        if memo is not None:
+            memo[after] = found
+        return found
 
     def _one_by_one(
         self,
@@ -441,12 +453,16 @@ class Runner:
         total = 0
         failed: Exception | None = None
         with self._lock:
-            for name in names or list(self.projections):
-                try:
-                    while applied := self.run_batch(name):
-                        total += applied
-                except Exception as error:
-                    failed = failed or error
+            self._pass = {}
+            try:
+                for name in names or list(self.projections):
+                    try:
+                        while applied := self.run_batch(name):
+                            total += applied
+                    except Exception as error:
+                        failed = failed or error
+            finally:
+                self._pass = None
         with self._caught_up:
             self._caught_up.notify_all()
         if failed is not None:
