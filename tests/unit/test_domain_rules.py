@@ -256,3 +256,53 @@ def test_course_extent_names_the_field_at_fault(
         check_extent(hours, days, where)
     assert (raised.value.field, raised.value.code) == (field, code)
     check_extent(None, 2, where)  # a valid extent passes
+
+
+class _Curriculum:
+    """A curriculum version with one course, C1, and no competency (for the order of refusals)."""
+
+    def competency(self, code: str) -> None:
+        return None
+
+    def course(self, code: str) -> object | None:
+        return object() if code == "C1" else None
+
+
+class TestOrderOfRefusals:
+    """The logbook's rules refuse in the order the aggregate always did: a person fixing one
+    error at a time sees the same message first."""
+
+    def test_an_approval_in_the_future_is_refused_before_its_competency_is_looked_up(
+        self,
+    ) -> None:
+        from typing import Any
+
+        from logbog_es.domain.logbook import check_approval
+        from logbog_es.domain.values import AssessmentMethod
+
+        curriculum: Any = _Curriculum()
+        today = date(2026, 5, 1)
+        with pytest.raises(InvalidInput) as future:
+            check_approval(
+                curriculum, "2019", "K9", AssessmentMethod.MINI_CEX, date(2026, 5, 2), today, None
+            )
+        assert future.value.code == "date.in_future"
+        with pytest.raises(InvalidInput) as unknown:
+            check_approval(curriculum, "2019", "K9", AssessmentMethod.MINI_CEX, today, today, None)
+        assert unknown.value.code == "logbook.unknown_competency"
+
+    def test_a_course_with_a_bad_extent_is_refused_before_it_is_found_done(self) -> None:
+        from typing import Any
+
+        from logbog_es.domain.logbook import CourseCompletion, check_course
+        from logbog_es.domain.values import Capacity
+
+        curriculum: Any = _Curriculum()
+        today = date(2026, 5, 1)
+        done = CourseCompletion("C1", today, None, 2, "ref", "x", Capacity.TRAINEE)
+        with pytest.raises(InvalidInput) as extent:
+            check_course(curriculum, "2019", "C1", today, today, 0, None, done)
+        assert extent.value.code == "curriculum.extent_positive"
+        with pytest.raises(Conflict) as twice:
+            check_course(curriculum, "2019", "C1", today, today, None, 2, done)
+        assert twice.value.code == "logbook.course_done"

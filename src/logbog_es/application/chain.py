@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -161,13 +162,13 @@ def _ping_when_idle(pool: ConnectionPool[Any]) -> None:
     firewall's timeout); one used a moment ago is alive, and if the database went away since,
     the statement fails, the pool discards the connection and the caller's retry (or the
     client's, after 503) gets a fresh one."""
-    returned: dict[int, float] = {}
+    returned: WeakKeyDictionary[Any, float] = WeakKeyDictionary()  # gone with the connection
 
     def stamp(conn: Any) -> None:
-        returned[id(conn)] = time.monotonic()
+        returned[conn] = time.monotonic()
 
     def check(conn: Any) -> None:
-        if time.monotonic() - returned.get(id(conn), 0.0) > PING_AFTER_IDLE_SECONDS:
+        if time.monotonic() - returned.get(conn, 0.0) > PING_AFTER_IDLE_SECONDS:
             ConnectionPool.check_connection(conn)
 
     # The pool takes these callbacks only when built; the library builds it.
@@ -298,7 +299,8 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **_: Any,
     ) -> Sequence[int] | None:
-        """Lock, take ids, copy the events, copy their chain rows, commit: one transaction.
+        """A command's few events: `logbog_append`, one statement (`_append_small`). More:
+        lock, take ids, copy the events, copy their chain rows, commit: one transaction.
 
         The library's path sends a composite-type array through a pipeline, which stalled for
         batches of thousands of events (both ends waiting). The ids come from the table's own

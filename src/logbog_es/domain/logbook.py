@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from logbog_es.domain.curriculum import check_extent
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.values import AssessmentMethod, Capacity
 
@@ -118,16 +119,19 @@ def check_request(
 
 
 def check_approval(
-    competency: Competency,
+    curriculum: CurriculumVersion,
+    label: str,
+    code: str,
     method: AssessmentMethod,
     assessed_on: date,
     today: date,
     existing: Approval | None,
 ) -> None:
-    """R4: a competency not approved already, by one of its assessment methods, not in the
-    future."""
+    """R4: a competency of the pinned version (`label`), not approved already, by one of its
+    assessment methods, not in the future (checked in that order of refusals: date first)."""
     if assessed_on > today:
         raise InvalidInput("date.in_future", field="assessed_on", value=assessed_on, today=today)
+    competency = check_competency(curriculum, code, label)
     allowed = [m.method for m in competency.methods]
     if method not in allowed:
         raise InvalidInput(
@@ -169,13 +173,16 @@ def check_course(
     code: str,
     completed_on: date,
     today: date,
+    hours: int | None,
+    days: int | None,
     done: CourseCompletion | None,
 ) -> None:
-    """A course of the pinned version, completed once, not in the future."""
+    """A course of the pinned version, with its extent, completed once, not in the future."""
     if curriculum.course(code) is None:
         raise InvalidInput("logbook.unknown_course", field="course_code", code=code, label=label)
     if completed_on > today:
         raise InvalidInput("date.in_future", field="completed_on", value=completed_on, today=today)
+    check_extent(hours, days)
     if done is not None:
         raise Conflict("logbook.course_done", code=code, on=done.completed_on)
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
-from logbog_es.domain.curriculum import check_extent
 from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
 from logbog_es.domain.logbook import (
     Approval,
@@ -537,8 +536,15 @@ class Programme(LogbogAggregate):
         meta: Meta,
     ) -> None:
         """R4: approve a competency of the pinned version by one of its assessment methods."""
-        competency = self.check_competency(curriculum, code)
-        check_approval(competency, method, assessed_on, today, self.active_approval(code))
+        check_approval(
+            curriculum,
+            self.curriculum_label,
+            code,
+            method,
+            assessed_on,
+            today,
+            self.active_approval(code),
+        )
         request_id = answered_request(self.requests.values(), code, approver_id)
         self._record(
             self.CompetencyApproved,
@@ -585,9 +591,15 @@ class Programme(LogbogAggregate):
         meta: Meta,
     ) -> None:
         check_course(
-            curriculum, self.curriculum_label, code, completed_on, today, self.courses.get(code)
+            curriculum,
+            self.curriculum_label,
+            code,
+            completed_on,
+            today,
+            hours,
+            days,
+            self.courses.get(code),
         )
-        check_extent(hours, days)
         self._record(
             self.CourseCompleted,
             meta.effective(completed_on),

@@ -11,7 +11,9 @@ transaction, so queries never go down.
 
 The library's ProjectionRunner needs `subscribe()`, which its SQLite recorder lacks; this runner
 polls `select_notifications` instead, and can be woken early (`wake()`) after an in-process
-command, so the embedded default reads its own writes without delay.
+command, so the embedded default reads its own writes without delay. On PostgreSQL it also
+LISTENs for the NOTIFY every append sends, and NOTIFYs each position it commits, which a
+process waiting to read its own write (`wait_for`) listens for.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from eventsourcing.persistence import (
     Notification,
     OperationalError,
 )
+from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolTimeout
 
 from logbog_es.projections.store import Listener, ReadStore, Row, Tx
@@ -202,7 +205,9 @@ class Runner:
         self._pass: dict[int, Sequence[Notification]] | None = None  # one catch_up's batches
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
         channel = getattr(store, "projected_channel", None)
-        self._announce = f'NOTIFY "{channel}"' if channel else None
+        self._announce = (
+            SQL("NOTIFY {}").format(Identifier(channel)).as_string(None) if channel else None
+        )
         self._hearing: Listener | None = None  # this process waits for positions: listen
         self._lock_hearing = threading.Lock()
         self._listening: Listener | None = None  # the running runner: listen for new events
