@@ -8,7 +8,9 @@ provider's public keys are read from its JWKS URL or a PEM file.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,18 @@ from logbog_es.keys import load_or_create_ed25519
 from logbog_es.settings import Settings
 
 LOCAL_KID = "logbog-local"
+
+
+#: Tokens whose verification is remembered (per process; the oldest are forgotten).
+VERIFIED_TOKENS = 10_000
+
+
+def _in_time(claims: dict[str, Any], now: float, leeway: float) -> bool:
+    """Whether a verified token's claims are still within their time limits."""
+    expires, not_before = claims.get("exp"), claims.get("nbf")
+    if not isinstance(expires, int | float) or now > expires + leeway:
+        return False
+    return not (isinstance(not_before, int | float) and now < not_before - leeway)
 
 
 class InvalidToken(Exception):
@@ -41,6 +55,8 @@ class TokenVerifier:
         self.leeway = settings.jwt_leeway_seconds
         self._jwks: jwt.PyJWKClient | None = None
         self._key: Any = None
+        self._lock = threading.Lock()
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
         if settings.jwt_jwks_url:
             self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True)
         elif settings.jwt_public_key_file:
@@ -49,6 +65,23 @@ class TokenVerifier:
             self._key = load_or_create_signing_key(settings.signing_key_file).public_key()
 
     def verify(self, token: str) -> dict[str, Any]:
+        """The token's claims, or InvalidToken saying why not. A token verified before is
+        not verified again until it expires (a signature check per request cost more than the
+        rest of reading a command); its expiry and not-before are checked every time."""
+        now = time.time()
+        with self._lock:
+            known = self._verified.get(token)
+        if known is not None and _in_time(known, now, self.leeway):
+            return dict(known)
+        claims = self._verify(token)
+        with self._lock:
+            self._verified[token] = claims
+            self._verified.move_to_end(token)
+            while len(self._verified) > VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
+        return dict(claims)
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
             claims: dict[str, Any] = jwt.decode(

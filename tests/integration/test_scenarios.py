@@ -7,10 +7,13 @@ from datetime import date
 
 import pytest
 
+from logbog_es.application.app import CommandResult
+from logbog_es.application.handling import Context, Decided
 from logbog_es.bootstrap import Container
 from logbog_es.commands import (
     AddEmployment,
     ChangeCurriculumVersion,
+    Command,
     PublishCurriculum,
     RegisterDepartment,
     RegisterSpecialty,
@@ -192,28 +195,57 @@ class TestIdempotencyAndRefusals:
     def test_twin_saved_meanwhile_returns_the_first_result(
         self, container: Container, world: World, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """A double click: the twin with the same key is saved after this one looked for its
-        receipt, and the state it left refuses this one (the department exists). The retry gets
-        the first result, not the refusal."""
+        """A double click: both runs decide on the same state, and the first saves while the
+        second decides. The second's save collides with the first's receipt (nothing of it is
+        written) and it gets the first result, not a conflict."""
         command = RegisterDepartment.model_validate(
             {"code": "D8", "name": "Afd", "kind": "hospital", "region": "nord"}
         )
-        first = world.run(command, world.sek["nord"], command_id="twin")
-        before = container.app.position()
         app = container.app
+        handlers = dict(app._handlers)
+        decide = handlers[RegisterDepartment]
+        first: list[CommandResult] = []
+        receipts: list[str] = []
         looked_up = app._receipt
-        calls: list[str] = []
 
-        def not_yet_the_first_time(key: str, *args: object) -> object:
-            calls.append(key)
-            return None if len(calls) == 1 else looked_up(key, *args)  # type: ignore[arg-type]
+        def twin_saves_meanwhile(cmd: Command, ctx: Context) -> Decided:
+            decided = decide(cmd, ctx)
+            if not receipts and not first:
+                receipts.append("twin running")
+                first.append(world.run(command, world.sek["nord"], command_id="twin"))
+            return decided
 
-        monkeypatch.setattr(app, "_receipt", not_yet_the_first_time)
+        def counted(key: str, *args: object) -> object:
+            receipts.append(key)
+            return looked_up(key, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(
+            app, "_handlers", {**handlers, RegisterDepartment: twin_saves_meanwhile}
+        )
+        monkeypatch.setattr(app, "_receipt", counted)
         again = world.run(command, world.sek["nord"], command_id="twin")
+        assert not first[0].replayed
+        assert again.replayed
+        assert [e.stream_id for e in again.events] == [e.stream_id for e in first[0].events]
+        assert again.position == first[0].position == container.app.position()
+        assert receipts == ["twin running", "sek-nord/twin"]  # looked up once, on the collision
+
+    def test_retry_refused_by_its_first_run_returns_the_first_result(
+        self, container: Container, world: World
+    ) -> None:
+        """A retry that the state its first run left refuses (the department exists now) gets
+        the first result, not the refusal, and writes nothing."""
+        command = RegisterDepartment.model_validate(
+            {"code": "D9", "name": "Afd", "kind": "hospital", "region": "nord"}
+        )
+        first = world.run(command, world.sek["nord"], command_id="retry")
+        before = container.app.position()
+        with pytest.raises(Conflict):  # the same command under a new key is refused ...
+            world.run(command, world.sek["nord"], command_id="another")
+        again = world.run(command, world.sek["nord"], command_id="retry")  # ... a retry is not
         assert again.replayed
         assert [e.stream_id for e in again.events] == [e.stream_id for e in first.events]
         assert container.app.position() == before
-        assert len(calls) == 2
 
     def test_keys_are_per_subject(self, container: Container, world: World) -> None:
         """Two users who happen to send the same key each get their own command recorded, and

@@ -5,17 +5,18 @@ from __future__ import annotations
 import hmac
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
 import structlog
-from fastapi import FastAPI, Header, Request, Response
+from fastapi import FastAPI, Header, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es import __version__, metrics
 from logbog_es.api import (
@@ -35,6 +36,43 @@ from logbog_es.edge import ResponseHeaders
 log = structlog.get_logger("logbog.request")
 DOCS_ASSETS = Path(__file__).parent / "static"
 SWAGGER_UI = "5.35.0"
+
+
+class CanonicalLogLine:
+    """One log line and one latency observation per request: method, route, status, duration
+    and the acting subject (no personal data). Plain ASGI: the decorator form of middleware
+    ran every request in a task of its own with its body passed through streams."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            metrics.REQUEST_SECONDS.labels(scope["method"], path, str(status)).observe(elapsed)
+            log.info(
+                "request",
+                method=scope["method"],
+                path=path,
+                status=status,
+                duration_ms=round(elapsed * 1000, 2),
+                actor=scope.get("state", {}).get("actor"),
+            )
 
 
 def private_answers(path: str) -> dict[str, str]:
@@ -104,29 +142,7 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
             expose_headers=["ETag", "Idempotent-Replayed", "Retry-After"],
         )
 
-    @app.middleware("http")
-    async def canonical_log_line(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = request.scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            elapsed = time.perf_counter() - started
-            metrics.REQUEST_SECONDS.labels(request.method, path, str(status)).observe(elapsed)
-            log.info(
-                "request",
-                method=request.method,
-                path=path,
-                status=status,
-                duration_ms=round(elapsed * 1000, 2),
-                actor=getattr(request.state, "actor", None),
-            )
+    app.add_middleware(CanonicalLogLine)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> Health:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -17,7 +17,8 @@ from logbog_es.tokens import InvalidToken
 bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider.")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    """(async: no I/O, so it runs on the event loop, not on a thread of its own)"""
     container: Container = request.app.state.container
     return container
 
@@ -25,11 +26,11 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_actor(
-    request: Request,
-    container: ContainerDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor:
+def verified_claims(
+    request: Request, container: Container, credentials: HTTPAuthorizationCredentials | None
+) -> dict[str, Any]:
+    """The claims of the request's bearer token, verified (401 if it is missing or does not
+    verify). No I/O beyond a cached key set: safe on the event loop."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated(
             "send a bearer token: 'Authorization: Bearer <JWT>' (locally: `logbog token --sub ID`)"
@@ -37,12 +38,26 @@ def get_actor(
     assert container.verifier is not None
     verified = request.scope.get("state", {}).get(VERIFIED)
     if verified is not None and verified[0] == credentials.credentials:
-        claims = verified[1]  # verified before the body was read (api/limits.py)
-    else:
-        try:
-            claims = container.verifier.verify(credentials.credentials)
-        except InvalidToken as error:
-            raise NotAuthenticated(str(error)) from error
+        claims: dict[str, Any] = verified[1]  # verified before the body was read (limits.py)
+        return claims
+    try:
+        return container.verifier.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise NotAuthenticated(str(error)) from error
+
+
+async def get_claims(
+    request: Request,
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> dict[str, Any]:
+    return verified_claims(request, container, credentials)
+
+
+ClaimsDep = Annotated[dict[str, Any], Depends(get_claims)]
+
+
+def get_actor(request: Request, container: ContainerDep, claims: ClaimsDep) -> Actor:
     actor = container.app.resolve_actor(claims["sub"])
     request.state.actor = actor.subject
     return actor
@@ -51,4 +66,12 @@ def get_actor(
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-__all__ = ["ActorDep", "ContainerDep", "get_actor", "get_container", "wait_for_read_model"]
+__all__ = [
+    "ActorDep",
+    "ClaimsDep",
+    "ContainerDep",
+    "get_actor",
+    "get_container",
+    "verified_claims",
+    "wait_for_read_model",
+]

@@ -6,14 +6,18 @@
 import re
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from logbog_es.api.deps import ActorDep, ContainerDep
+from logbog_es.api.deps import ClaimsDep, ContainerDep
 from logbog_es.api.schemas import CommandAccepted, EventOut
 from logbog_es.application import queries
+from logbog_es.application.app import CommandResult
+from logbog_es.bootstrap import Container
 from logbog_es.commands import COMMANDS, Command
 from logbog_es.commands.base import COMMAND_ID_PATTERN
 from logbog_es.domain.errors import InvalidInput
+from logbog_es.domain.policy import Actor
 from logbog_es.edge import run_command
 
 router = APIRouter(prefix="/commands", tags=["commands"])
@@ -30,10 +34,26 @@ def parse_if_match(value: str | None) -> int | None:
     return int(match.group(1))
 
 
+def _run(
+    container: Container,
+    subject: str,
+    command: Command,
+    command_id: str | None,
+    expected_version: int | None,
+) -> tuple[CommandResult, Actor]:
+    """Who is acting, and their command: on one worker thread, as of one read of the log."""
+    with container.app.consistent():
+        actor = container.app.resolve_actor(subject)
+        return run_command(
+            container, command, actor, command_id=command_id, expected_version=expected_version
+        ), actor
+
+
 def _make_endpoint(model: type[Command]) -> Any:
-    def endpoint(
+    async def endpoint(
         body: model,  # type: ignore[valid-type]
-        actor: ActorDep,
+        request: Request,
+        claims: ClaimsDep,
         container: ContainerDep,
         response: Response,
         idempotency_key: Annotated[
@@ -53,12 +73,17 @@ def _make_endpoint(model: type[Command]) -> Any:
     ) -> CommandAccepted:
         if idempotency_key is not None and not _KEY.match(idempotency_key):
             raise InvalidInput("command.id_malformed", field="Idempotency-Key")
-        result = run_command(
+        expected_version = parse_if_match(if_match)
+        command = cast(Command, body)
+        request.state.actor = claims["sub"]
+        # The one hop to a worker thread (the store is read and written with blocking I/O).
+        result, actor = await run_in_threadpool(
+            _run,
             container,
-            cast(Command, body),
-            actor,
-            command_id=idempotency_key or cast(Command, body).command_id,
-            expected_version=parse_if_match(if_match),
+            claims["sub"],
+            command,
+            idempotency_key or command.command_id,
+            expected_version,
         )
         if result.replayed:
             response.headers["Idempotent-Replayed"] = "true"

@@ -31,6 +31,8 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 from psycopg_pool import ConnectionPool
 
+from logbog_es.application.group_commit import GroupCommit
+
 GENESIS = "0" * 64
 CHAIN_TABLE = "event_chain"
 #: Appends of at most this many events (a command's) go through the database function; bigger
@@ -217,14 +219,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         # A command's few events go in one statement: a function that takes the lock, notifies,
         # numbers and inserts the events and their chain rows (hashing the links as `link`
         # does), so no Python runs and no round trip is waited for while the lock is held, and
-        # outside an explicit transaction the whole append is one round trip.
+        # outside an explicit transaction the whole append is one round trip. It takes the
+        # appends of several commands at once (`GroupCommit`): each in a block of its own (a
+        # subtransaction), so a stale version fails only its own command (its position is NULL
+        # in the answer, the chain continues from before it), and one commit makes them all
+        # durable.
         events_table = Identifier(self.events_table_name)
         self.sql_create_statements.append(
             SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.logbog_append("
-                "p_ids {id_type}[], p_versions int8[], p_topics text[], p_states bytea[], "
-                "p_shas text[]) RETURNS SETOF bigint LANGUAGE plpgsql AS $$ "
-                "DECLARE previous text; pos bigint; seq text; "
+                "CREATE OR REPLACE FUNCTION {schema}.logbog_append_group("
+                "p_groups int4[], p_ids {id_type}[], p_versions int8[], p_topics text[], "
+                "p_states bytea[], p_shas text[]) "
+                "RETURNS TABLE(o_group int4, o_position int8) LANGUAGE plpgsql AS $$ "
+                "DECLARE previous text; saved text; pos bigint; seq text; positions bigint[]; "
+                "n int := coalesce(array_length(p_ids, 1), 0); i int := 1; j int; g int; "
                 "BEGIN "
                 "LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE; "
                 "PERFORM pg_notify({channel}, ''); "
@@ -232,17 +240,30 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 "SELECT c.chain_sha256 INTO previous FROM {schema}.{chain} c "
                 "ORDER BY c.position DESC LIMIT 1; "
                 "previous := coalesce(previous, {genesis}); "
-                "FOR i IN 1 .. coalesce(array_length(p_ids, 1), 0) LOOP "
+                "WHILE i <= n LOOP "
+                "g := p_groups[i]; j := i; saved := previous; positions := '{{}}'; "
+                "BEGIN "
+                "WHILE j <= n AND p_groups[j] = g LOOP "
                 "pos := nextval(seq::regclass); "
                 "INSERT INTO {schema}.{events} "
                 "(notification_id, originator_id, originator_version, topic, state) "
-                "VALUES (pos, p_ids[i], p_versions[i], p_topics[i], p_states[i]); "
+                "VALUES (pos, p_ids[j], p_versions[j], p_topics[j], p_states[j]); "
                 "previous := encode(sha256(convert_to(previous || '|' || pos || '|' || "
-                "p_ids[i]::text || '|' || p_versions[i] || '|' || p_topics[i] || '|' || "
-                "p_shas[i], 'UTF8')), 'hex'); "
+                "p_ids[j]::text || '|' || p_versions[j] || '|' || p_topics[j] || '|' || "
+                "p_shas[j], 'UTF8')), 'hex'); "
                 "INSERT INTO {schema}.{chain} VALUES "
-                "(pos, p_ids[i]::text, p_versions[i], p_topics[i], p_shas[i], previous); "
-                "RETURN NEXT pos; "
+                "(pos, p_ids[j]::text, p_versions[j], p_topics[j], p_shas[j], previous); "
+                "positions := positions || pos; "
+                "j := j + 1; "
+                "END LOOP; "
+                "FOREACH pos IN ARRAY positions LOOP "
+                "o_group := g; o_position := pos; RETURN NEXT; "
+                "END LOOP; "
+                "EXCEPTION WHEN unique_violation THEN "
+                "previous := saved; o_group := g; o_position := NULL; RETURN NEXT; "
+                "END; "
+                "WHILE j <= n AND p_groups[j] = g LOOP j := j + 1; END LOOP; "
+                "i := j; "
                 "END LOOP; "
                 "END $$"
             ).format(
@@ -256,9 +277,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             )
         )
         self._append = SQL(
-            "SELECT {schema}.logbog_append(%s::{id_type}[], %s::int8[], %s::text[], "
-            "%s::bytea[], %s::text[]) AS id"
+            "SELECT o_group, o_position FROM {schema}.logbog_append_group(%s::int4[], "
+            "%s::{id_type}[], %s::int8[], %s::text[], %s::bytea[], %s::text[])"
         ).format(schema=schema, id_type=SQL(self.datastore.originator_id_type))
+        self._group = GroupCommit(self._append_groups)
         self._select_head = SQL(
             "SELECT chain_sha256 FROM {schema}.{chain} ORDER BY position DESC LIMIT 1"
         ).format(schema=schema, chain=chain)
@@ -340,20 +362,35 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return ids
 
     def _append_small(self, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """A command's events through `logbog_append`: one statement in autocommit mode, so
-        one round trip and its own transaction (all or nothing, as the path below)."""
+        """A command's events, appended with those of the commands writing at the same moment
+        (`GroupCommit`); IntegrityError if a version is taken (only this command's fail)."""
+        return self._group.append(stored_events)
+
+    def _append_groups(self, groups: Sequence[Sequence[StoredEvent]]) -> list[list[int] | None]:
+        """Several commands' events through `logbog_append_group`: one statement in autocommit
+        mode, so one round trip, one transaction and one commit. Per group, its positions, or
+        None when one of its versions was taken (nothing of that group is written)."""
+        flat = [(n, s) for n, group in enumerate(groups) for s in group]
         with self.datastore.get_connection() as conn:
             rows = conn.execute(
                 self._append,
                 (
-                    [s.originator_id for s in stored_events],
-                    [s.originator_version for s in stored_events],
-                    [s.topic for s in stored_events],
-                    [s.state for s in stored_events],
-                    [state_hash(s.state) for s in stored_events],
+                    [n for n, _ in flat],
+                    [s.originator_id for _, s in flat],
+                    [s.originator_version for _, s in flat],
+                    [s.topic for _, s in flat],
+                    [s.state for _, s in flat],
+                    [state_hash(s.state) for _, s in flat],
                 ),
             ).fetchall()
-        return [int(row["id"]) for row in rows]
+        positions: list[list[int] | None] = [[] for _ in groups]
+        for row in rows:
+            found = positions[row["o_group"]]
+            if row["o_position"] is None:
+                positions[row["o_group"]] = None
+            elif found is not None:
+                found.append(int(row["o_position"]))
+        return positions
 
     def chain(self, after: int = 0, limit: int = 5000) -> list[ChainRow]:
         with self.datastore.transaction(commit=False) as curs:
