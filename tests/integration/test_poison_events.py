@@ -89,6 +89,7 @@ class TestQuarantine:
 
         monkeypatch.setattr(target, "apply_batch", down)
         world.doctor("AA004", "Ventende")
+        world.department("D9", "nord")  # an event the catalogue follows
         with pytest.raises(sqlite3.OperationalError):
             container.runner.catch_up()
         statuses = {s.name: s for s in container.runner.status()}

@@ -203,6 +203,10 @@ class Runner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._pass: dict[int, Sequence[Notification]] | None = None  # one catch_up's batches
+        self._decoded: dict[int, DomainEventProtocol[Any]] = {}  # and its decoded events
+        # (read model, generation) -> (stored position, position reached in memory): see
+        # run_batch; saved at the end of each catch_up pass.
+        self._deferred: dict[tuple[str, int], tuple[int, int]] = {}
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
         channel = getattr(store, "projected_channel", None)
         self._announce = (
@@ -333,34 +337,55 @@ class Runner:
     # -- processing ---------------------------------------------------------------------------
 
     def run_batch(self, name: str, generation: int | None = None) -> int:
-        """Apply the next batch of events to one projection; the number of events applied."""
+        """Apply the next batch of events to one projection; the number of events applied.
+
+        Within a `catch_up` pass, a batch with no event the read model follows moves its
+        position only in memory; the pass saves all such positions in one transaction at its
+        end (most read models follow few topics: one transaction each was most of a pass)."""
         projection = self.projections[name]
         generation = generation or self.live_generation(name) or 1
-        start = self.position(name, generation)
+        key = (name, generation)
+        deferred = self._deferred.get(key)
+        if deferred is not None:
+            stored, start = deferred
+        else:
+            stored = start = self.position(name, generation)
         notifications = self._select(start)
         if not notifications:
             return 0
         topics = projection.topics
         batch = [
-            (self.mapper.to_domain_event(n), n.id)
-            for n in notifications
-            if topics is None or n.topic in topics
+            (self._decode(n), n.id) for n in notifications if topics is None or n.topic in topics
         ]
+        if not batch and self._pass is not None:
+            self._deferred[key] = (stored, notifications[-1].id)
+            return len(notifications)
+        self._deferred.pop(key, None)
         try:
             with self.store.transaction() as tx:
                 projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
-                self._save_position(tx, name, generation, notifications[-1].id, start)
+                self._save_position(tx, name, generation, notifications[-1].id, stored)
         except Exception as error:
             if isinstance(error, (*TRANSIENT, PositionMoved)):
                 raise
             self._one_by_one(
                 name,
                 generation,
-                start,
+                stored,
                 notifications,
                 {position: event for event, position in batch},
             )
         return len(notifications)
+
+    def _save_deferred(self) -> None:
+        """Save the positions that passes over events a read model does not follow moved in
+        memory, all in one transaction (each guarded as any other)."""
+        deferred, self._deferred = self._deferred, {}
+        if not deferred:
+            return
+        with self.store.transaction() as tx:
+            for (name, generation), (stored, reached) in deferred.items():
+                self._save_position(tx, name, generation, reached, stored)
 
     def _select(self, after: int) -> Sequence[Notification]:
         """The next batch after `after`; within one `catch_up` pass, read models at the same
@@ -372,7 +397,22 @@ class Runner:
             start=after, limit=self.batch_size, inclusive_of_start=False
         )
         if memo is not None:
+            if len(memo) >= PASS_MEMO_BATCHES:  # a long catch-up: keep memory flat
+                memo.clear()
+                self._decoded.clear()
             memo[after] = found
+        return found
+
+    def _decode(self, notification: Notification) -> DomainEventProtocol[Any]:
+        """The notification's event; within one `catch_up` pass decoded once for all read
+        models (events are immutable, so they share it)."""
+        if self._pass is None:
+            return self.mapper.to_domain_event(notification)
+        found = self._decoded.get(notification.id)
+        if found is None:
+            if len(self._decoded) >= PASS_MEMO_BATCHES * self.batch_size:
+                self._decoded.clear()
+            found = self._decoded[notification.id] = self.mapper.to_domain_event(notification)
         return found
 
     def _one_by_one(
@@ -466,8 +506,14 @@ class Runner:
                             total += applied
                     except Exception as error:
                         failed = failed or error
+                try:
+                    self._save_deferred()
+                except Exception as error:
+                    failed = failed or error
             finally:
                 self._pass = None
+                self._decoded = {}
+                self._deferred = {}
         with self._caught_up:
             self._caught_up.notify_all()
         if failed is not None:
@@ -596,6 +642,10 @@ class Runner:
             if listener is not None:
                 listener.stop()
         self._listening = self._hearing = None
+
+
+#: Batches (and their decoded events) kept for the rest of a catch-up pass.
+PASS_MEMO_BATCHES = 4
 
 
 def _now() -> str:
