@@ -11,6 +11,7 @@ import pytest
 
 from logbog_es.bootstrap import Container
 from logbog_es.commands import ApproveCompetency
+from logbog_es.projections.runner import PositionMoved
 from tests.helpers import Ward, World, assert_read_models_equal_rebuild
 
 
@@ -29,9 +30,8 @@ def _approve(ward: Ward, code: str) -> Any:
 
 
 def test_a_pass_moves_the_read_models_without_new_events_in_one_transaction(
-    memory_container: Container, monkeypatch: pytest.MonkeyPatch
+    container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    container = memory_container
     ward = Ward(World(container.app))
     runner = container.runner
     runner.catch_up()
@@ -68,3 +68,31 @@ def test_a_pass_moves_the_read_models_without_new_events_in_one_transaction(
     head = container.app.position()
     assert all(runner.position(name) == head for name in runner.projections)
     assert_read_models_equal_rebuild(container)
+
+
+def test_a_position_moved_by_another_runner_is_refused_and_nothing_saved(
+    container: Container,
+) -> None:
+    """Positions are saved only from the position the runner read (two runners must never
+    both apply a batch): a batch's save and the pass's shared save both refuse, and the shared
+    one saves none of its read models."""
+    ward = Ward(World(container.app))
+    runner = container.runner
+    runner.catch_up()
+    _approve(ward, "K1")
+    head = container.app.position()
+    names = list(runner.projections)
+    before = {name: runner.position(name) for name in names}
+    generation = runner.live_generation(names[0]) or 1
+    runner._deferred = {
+        (names[0], generation): (before[names[0]], head),
+        (names[1], runner.live_generation(names[1]) or 1): (before[names[1]] - 1, head),
+    }
+    with pytest.raises(PositionMoved, match=names[1]):
+        runner._save_deferred()
+    assert {name: runner.position(name) for name in names} == before
+    with container.runner.store.transaction() as tx, pytest.raises(PositionMoved):
+        runner._save_position(tx, names[0], generation, head, before[names[0]] - 1)
+    assert runner.position(names[0]) == before[names[0]]
+    runner.catch_up()
+    assert {runner.position(name) for name in names} == {head}

@@ -11,12 +11,10 @@ the chain shows what they did. A submission records the chain head at submission
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -29,9 +27,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
-from psycopg_pool import ConnectionPool
 
 from logbog_es.application.group_commit import GroupCommit
+from logbog_es.pooling import ping_when_idle
 
 GENESIS = "0" * 64
 CHAIN_TABLE = "event_chain"
@@ -152,32 +150,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 # -- PostgreSQL --------------------------------------------------------------------------------
 
 
-#: A pooled connection idle for longer than this is checked before use (a round trip).
-PING_AFTER_IDLE_SECONDS = 1.0
-
-
-def _ping_when_idle(pool: ConnectionPool[Any]) -> None:
-    """Check a connection on check-out only when it has been idle for a while.
-
-    The library's pre-ping checks every check-out: a round trip each, about six per command.
-    What it guards against is a connection that died while idle (a database restart, a
-    firewall's timeout); one used a moment ago is alive, and if the database went away since,
-    the statement fails, the pool discards the connection and the caller's retry (or the
-    client's, after 503) gets a fresh one."""
-    returned: WeakKeyDictionary[Any, float] = WeakKeyDictionary()  # gone with the connection
-
-    def stamp(conn: Any) -> None:
-        returned[conn] = time.monotonic()
-
-    def check(conn: Any) -> None:
-        if time.monotonic() - returned.get(conn, 0.0) > PING_AFTER_IDLE_SECONDS:
-            ConnectionPool.check_connection(conn)
-
-    # The pool takes these callbacks only when built; the library builds it.
-    pool._reset = stamp
-    pool._check = check
-
-
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
     """The library's PostgreSQL recorder (table-lock path), plus chain rows in its transaction.
 
@@ -188,7 +160,7 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.datastore.pre_ping:
-            _ping_when_idle(self.datastore.pool)
+            ping_when_idle(self.datastore.pool)
         schema = Identifier(self.datastore.schema)
         chain = Identifier(CHAIN_TABLE)
         self.datastore.enable_db_functions = False

@@ -18,6 +18,7 @@ process waiting to read its own write (`wait_for`) listens for.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -207,6 +208,9 @@ class Runner:
         # (read model, generation) -> (stored position, position reached in memory): see
         # run_batch; saved at the end of each catch_up pass.
         self._deferred: dict[tuple[str, int], tuple[int, int]] = {}
+        # read model -> (live generation, stored position), read once at the start of a pass
+        # and kept up to date by its saves (was two queries per read model per batch).
+        self._at: dict[str, tuple[int, int]] = {}
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
         channel = getattr(store, "projected_channel", None)
         self._announce = (
@@ -343,13 +347,15 @@ class Runner:
         position only in memory; the pass saves all such positions in one transaction at its
         end (most read models follow few topics: one transaction each was most of a pass)."""
         projection = self.projections[name]
-        generation = generation or self.live_generation(name) or 1
+        known = self._at.get(name) if generation is None else None
+        if known is not None:
+            generation, stored = known
+        else:
+            generation = generation or self.live_generation(name) or 1
+            stored = self.position(name, generation)
         key = (name, generation)
         deferred = self._deferred.get(key)
-        if deferred is not None:
-            stored, start = deferred
-        else:
-            stored = start = self.position(name, generation)
+        start = deferred[1] if deferred is not None else stored
         notifications = self._select(start)
         if not notifications:
             return 0
@@ -361,6 +367,7 @@ class Runner:
             self._deferred[key] = (stored, notifications[-1].id)
             return len(notifications)
         self._deferred.pop(key, None)
+        self._at.pop(name, None)  # known again only once this batch is saved
         try:
             with self.store.transaction() as tx:
                 projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
@@ -375,17 +382,40 @@ class Runner:
                 notifications,
                 {position: event for event, position in batch},
             )
+            return len(notifications)
+        if self._pass is not None and known is not None:
+            self._at[name] = (generation, notifications[-1].id)
         return len(notifications)
 
     def _save_deferred(self) -> None:
         """Save the positions that passes over events a read model does not follow moved in
-        memory, all in one transaction (each guarded as any other)."""
+        memory: one statement for all, each guarded by its stored position as any other."""
         deferred, self._deferred = self._deferred, {}
         if not deferred:
             return
+        rows = "(?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
+        values = [
+            value
+            for (name, generation), (stored, reached) in deferred.items()
+            for value in (name, generation, reached, stored)
+        ]
+        statement = (  # only placeholders are joined in
+            "UPDATE projection_state SET position = v.column3, updated_at = ? "  # noqa: S608
+            f"FROM (VALUES {', '.join([rows] * len(deferred))}) AS v "
+            "WHERE projection_state.projection = v.column1 "
+            "AND projection_state.generation = v.column2 "
+            "AND projection_state.position = v.column4 "
+            "RETURNING projection_state.projection AS projection"
+        )
         with self.store.transaction() as tx:
-            for (name, generation), (stored, reached) in deferred.items():
-                self._save_position(tx, name, generation, reached, stored)
+            moved = tx.fetchall(statement, (_now(), *values))
+            if len(moved) != len(deferred):
+                name = next(n for n, _ in deferred if n not in {r["projection"] for r in moved})
+                raise PositionMoved(
+                    f"projection {name} moved under this runner; run one runner per projection"
+                )
+            if self._announce is not None:
+                tx.execute(self._announce)
 
     def _select(self, after: int) -> Sequence[Notification]:
         """The next batch after `after`; within one `catch_up` pass, read models at the same
@@ -473,23 +503,32 @@ class Runner:
         self, tx: Tx, name: str, generation: int, position: int, expected: int
     ) -> None:
         # Guarded by the expected old position, so two runners never both apply a batch.
-        rows = tx.fetchall(
-            "SELECT position FROM projection_state WHERE projection = ? AND generation = ?",
-            (name, generation),
+        moved = tx.fetchall(
+            "UPDATE projection_state SET position = ?, updated_at = ? "
+            "WHERE projection = ? AND generation = ? AND position = ? RETURNING position",
+            (position, _now(), name, generation, expected),
         )
-        current = int(rows[0]["position"]) if rows else 0
-        if current != expected:
+        if not moved:
+            rows = tx.fetchall(
+                "SELECT position FROM projection_state WHERE projection = ? AND generation = ?",
+                (name, generation),
+            )
+            current = int(rows[0]["position"]) if rows else 0
             raise PositionMoved(
                 f"projection {name} moved from {expected} to {current} under this runner; "
                 "run one runner per projection"
             )
-        tx.execute(
-            "UPDATE projection_state SET position = ?, updated_at = ? "
-            "WHERE projection = ? AND generation = ?",
-            (position, _now(), name, generation),
-        )
         if self._announce is not None:  # heard at commit by whoever waits to read (wait_for)
             tx.execute(self._announce)
+
+    def _live_positions(self) -> dict[str, tuple[int, int]]:
+        """Each read model's live generation and its stored position, in one query."""
+        rows = self.store.fetchall(
+            "SELECT l.projection AS projection, l.generation AS generation, "
+            "s.position AS position FROM projection_live l JOIN projection_state s "
+            "ON s.projection = l.projection AND s.generation = l.generation"
+        )
+        return {r["projection"]: (int(r["generation"]), int(r["position"])) for r in rows}
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Apply every stored event to the named projections (all when None). A read model
@@ -500,6 +539,8 @@ class Runner:
         with self._lock:
             self._pass = {}
             try:
+                with contextlib.suppress(*TRANSIENT):  # else each reads its own (and fails alone)
+                    self._at = self._live_positions()
                 for name in names or list(self.projections):
                     try:
                         while applied := self.run_batch(name):
@@ -514,6 +555,7 @@ class Runner:
                 self._pass = None
                 self._decoded = {}
                 self._deferred = {}
+                self._at = {}
         with self._caught_up:
             self._caught_up.notify_all()
         if failed is not None:
@@ -564,7 +606,8 @@ class Runner:
         wanted = list(names or self.projections)
         self._hear_positions()
         while True:
-            if all(self.position(n) >= position for n in wanted):
+            at = self._live_positions()  # one query for all of them
+            if all((at[n][1] if n in at else self.position(n)) >= position for n in wanted):
                 return True
             remaining = deadline - time.monotonic()
             if remaining <= 0:

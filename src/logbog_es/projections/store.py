@@ -19,6 +19,8 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool
 
+from logbog_es.pooling import ping_when_idle
+
 Row = dict[str, Any]
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -137,11 +139,11 @@ class PostgresReadStore:
             min_size=1,
             max_size=pool_size,
             kwargs={"row_factory": dict_row, "options": f"-c search_path={schema}"},
-            check=ConnectionPool.check_connection,  # heal after a database restart
             timeout=3,  # fail fast (503) rather than hang while the database is down
             open=True,
             name=f"read-{schema}",
         )
+        ping_when_idle(self.pool)  # heal after a database restart, without a ping per use
 
     @contextmanager
     def transaction(self) -> Iterator[_PgTx]:
