@@ -6,7 +6,8 @@
   position, or `ReadModelBehind` when they do not in time;
 - a submission's signed checkpoint, written out of the database when it is accepted, and
   `submission_document`, the submission as both edges show and print it;
-- `ResponseHeaders`: headers every answer of an edge carries (no-store, nosniff, the pages' CSP).
+- `ResponseHeaders`: headers every answer of an edge carries (no-store, nosniff, the pages' CSP);
+- `FreshPerRequest`: the loads of one request share one read of the log's tail.
 
 Both edges are clients of the application exactly alike: they parse and authenticate, then
 hand the command model to the application here.
@@ -23,7 +24,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es import metrics
-from logbog_es.application.app import CommandResult
+from logbog_es.application.app import CommandResult, fresh_as_of_now
 from logbog_es.application.queries import SubmissionView, submission_body
 from logbog_es.bootstrap import Container
 from logbog_es.commands import Command
@@ -91,16 +92,34 @@ def submission_document(container: Container, view: SubmissionView) -> dict[str,
 def wait_for_read_model(container: Container, after: int | None, names: list[str]) -> None:
     """Read your writes: wait (bounded) until the read models `names` have reached `after`.
 
-    A position beyond the log's end is invalid input; not reaching it in time is
+    A position beyond the log's end is invalid input (the log's end is asked for only when the
+    tail this process read has not reached `after`); not reaching it in time is
     `ReadModelBehind` (the API answers 503 with Retry-After)."""
     if after is None or after <= 0:
         return
-    head = container.app.position()
+    seen = container.app.tail.seen
+    head = after if seen is not None and seen >= after else container.app.position()
     if after > head:
         raise InvalidInput("read.after_beyond_head", field="after", after=after, head=head)
     timeout = container.settings.read_wait_seconds
     if not container.runner.wait_for(after, timeout, names):
         raise ReadModelBehind(after, retry_after=1)
+
+
+class FreshPerRequest:
+    """ASGI middleware: every load a request makes sees at least what was committed before
+    the request began, and they share one read of the log's tail (`Logbog.consistent`; on the
+    event loop, so it reaches the worker threads that serve the request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with fresh_as_of_now():
+            await self.app(scope, receive, send)
 
 
 class ResponseHeaders:

@@ -114,3 +114,19 @@ def test_an_aggregate_known_not_to_exist_is_found_once_the_other_process_creates
     found = b.app.find(Doctor, missing)
     assert found is not None
     assert found.name == "Ny Læge"
+
+
+def test_within_one_request_what_a_save_created_is_found(
+    two: tuple[Container, Container],
+) -> None:
+    """A request's loads share the tail read at its start (`consistent`); a stream it found
+    empty and then created itself is found afterwards in the same request."""
+    a, _ = two
+    world = World(a.app)
+    created = doctor_id("NEW02")
+    with a.app.consistent():
+        assert a.app.find(Doctor, created) is None
+        world.doctor("NEW02", "Ny Læge")
+        found = a.app.find(Doctor, created)
+    assert found is not None
+    assert found.name == "Ny Læge"

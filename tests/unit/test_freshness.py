@@ -135,3 +135,14 @@ def test_the_memory_of_streams_is_bounded() -> None:
     for stream in streams:
         tail.loaded(stream, 0, tail.loading(stream))
     assert [tail.latest(s) for s in streams] == [None, None, 0, 0, 0]  # the oldest forgotten
+
+
+def test_a_save_moves_a_known_stream_and_leaves_an_unknown_one_unknown() -> None:
+    log = FakeLog()
+    tail = Tail(log.read, log.head)
+    tail.catch_up(time.monotonic())
+    known, unknown = STREAMS[:2]
+    tail.loaded(known, 0, tail.loading(known))
+    tail.saved(known, 1)
+    tail.saved(unknown, 1)
+    assert (tail.latest(known), tail.latest(unknown)) == (1, None)

@@ -31,7 +31,7 @@ from logbog_es.api import (
 from logbog_es.api.limits import RequestLimits
 from logbog_es.api.schemas import Health
 from logbog_es.bootstrap import Container
-from logbog_es.edge import ResponseHeaders
+from logbog_es.edge import FreshPerRequest, ResponseHeaders
 
 log = structlog.get_logger("logbog.request")
 DOCS_ASSETS = Path(__file__).parent / "static"
@@ -142,6 +142,7 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
             expose_headers=["ETag", "Idempotent-Replayed", "Retry-After"],
         )
 
+    app.add_middleware(FreshPerRequest)
     app.add_middleware(CanonicalLogLine)
 
     @app.get("/healthz", tags=["operations"])

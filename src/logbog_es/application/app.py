@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -96,6 +96,21 @@ class CommandResult:
 __all__ = ["CommandResult", "Context", "Decided", "EventRef", "Handler", "Logbog"]
 
 
+#: The moment every load must be at least as fresh as (`Logbog.consistent`); None: each load
+#: is fresh as of itself.
+NOT_BEFORE: ContextVar[float | None] = ContextVar("logbog_not_before", default=None)
+
+
+@contextmanager
+def fresh_as_of_now() -> Iterator[None]:
+    """Loads within see every event committed before now (and share one read of the log)."""
+    token = NOT_BEFORE.set(time.monotonic())
+    try:
+        yield
+    finally:
+        NOT_BEFORE.reset(token)
+
+
 def _project(aggregate: Any, events: Iterable[Any]) -> Any:
     """The library's projector without its per-event check against a runtime protocol (an
     isinstance against a Protocol class cost a few per cent of a command)."""
@@ -136,7 +151,6 @@ class Logbog(Application[UUID]):
         self.evaluation_window_days = evaluation_window_days
         self._position_of = position_lookup(self.recorder)
         self.tail = Tail(tail_lookup(self.recorder), self.position)
-        self._local = threading.local()  # `not_before`: the freshness point of this thread
         self.decoded_events = DecodedEvents(self.mapper)
         self._handlers: Mapping[type[Command], Handler] = handlers
 
@@ -173,16 +187,14 @@ class Logbog(Application[UUID]):
     def consistent(self) -> Iterator[None]:
         """Loads in this block see at least every event committed before it began; they share
         one read of the log's tail (`application.freshness`). Outside a block each load is
-        fresh on its own. Nested blocks keep the outer one's start."""
-        local = self._local
-        if getattr(local, "not_before", None) is not None:
+        fresh on its own. Nested blocks keep the outer one's start. The start is a context
+        variable, so a block opened on the event loop (a whole request, `fresh_as_of_now`)
+        reaches the worker threads that serve the request."""
+        if NOT_BEFORE.get() is not None:
             yield
             return
-        local.not_before = time.monotonic()
-        try:
+        with fresh_as_of_now():
             yield
-        finally:
-            local.not_before = None
 
     def _get(self, aggregate_id: UUID, *, shared: bool = False) -> object:
         """The aggregate, brought up to date. A command gets its own copy of the cached one (a
@@ -194,7 +206,7 @@ class Logbog(Application[UUID]):
         or that the stream has no events (`application.freshness`); else the library loads
         it, fast-forwarding a cached one."""
         tail = self.tail
-        tail.catch_up(getattr(self._local, "not_before", None) or time.monotonic())
+        tail.catch_up(NOT_BEFORE.get() or time.monotonic())
         latest = tail.latest(aggregate_id)
         if latest == 0:
             return None
@@ -231,6 +243,14 @@ class Logbog(Application[UUID]):
         finally:
             self.tail.loaded(aggregate_id, version, token)
         return found
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's save; the tail learns the versions this process wrote."""
+        recordings = super().save(*objs, **kwargs)
+        for recording in recordings:
+            event = recording.domain_event
+            self.tail.saved(event.originator_id, event.originator_version)
+        return recordings
 
     def _keep_saved(self, aggregates: Iterable[LogbogAggregate]) -> None:
         """Put the aggregates a command saved into the cache (the library does not when it
@@ -392,13 +412,8 @@ class Logbog(Application[UUID]):
     def _fresh_attempt(self) -> Iterator[None]:
         """An attempt at a command sees every event committed before it began (a retry after a
         conflict sees the writer that won)."""
-        local = self._local
-        outer = getattr(local, "not_before", None)
-        local.not_before = time.monotonic()
-        try:
+        with fresh_as_of_now():
             yield
-        finally:
-            local.not_before = outer
 
     def _receipt(self, key: str, command: Command, digest: str) -> CommandResult | None:
         with self._fresh_attempt():  # a twin may have saved a moment ago

@@ -155,6 +155,15 @@ class Tail:
             while len(self._known) > self._capacity:
                 self._known.popitem(last=False)
 
+    def saved(self, stream: UUID, version: int) -> None:
+        """This process saved `version` of `stream`: a stream already known is known at least
+        at that version (a later load in the same block of freshness then finds it). An
+        unknown one stays unknown: a tail read may have passed it while it was not followed."""
+        with self._cond:
+            known = self._known.get(stream)
+            if known is not None and version > known:
+                self._known[stream] = version
+
     def forget(self) -> None:
         """Forget every stream's version (the next load of each asks the store)."""
         with self._cond:
