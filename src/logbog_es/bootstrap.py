@@ -22,6 +22,7 @@ from logbog_es.application import Logbog, chain, cipher
 from logbog_es.application.app import copenhagen_today
 from logbog_es.application.checkpoints import Checkpoints
 from logbog_es.application.handlers import HANDLERS
+from logbog_es.domain.calendar import is_working_day
 from logbog_es.domain.reminders import ReminderRules
 from logbog_es.keys import load_or_create_ed25519
 from logbog_es.projections.access_directory import AccessDirectory
@@ -256,6 +257,7 @@ def bootstrap(
     if settings.checkpoint_key_file is not None and not key_path.exists():
         raise ValueError(f"LOGBOG_CHECKPOINT_KEY_FILE {key_path} does not exist")
     checkpoints = Checkpoints(load_or_create_ed25519(key_path), settings.checkpoint_directory)
+    is_working_day(today())  # loads this year's public holidays now, not in a first command
     return Container(
         settings=settings,
         app=app,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -66,6 +67,7 @@ from logbog_es.domain.values import Capacity
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 DEVELOPMENT_INDEX_KEY = "logbog-development-cpr-index"
 MAX_ATTEMPTS = 5
+RETRY_PAUSE_SECONDS = 0.002
 
 A = TypeVar("A", bound=LogbogAggregate)
 log = structlog.get_logger("logbog.command")
@@ -389,6 +391,9 @@ class Logbog(Application[UUID]):
                 previous = self._receipt(key, command, digest)
                 if previous is not None:
                     return previous
+                # A short random pause, longer each time: commands that collided (often in
+                # one group commit) do not collide again in lockstep.
+                time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * (attempt + 1)))  # noqa: S311
                 continue
             self._keep_saved(decided.aggregates)
             positions = {

@@ -180,9 +180,11 @@ def register(
         "CASE WHEN competencies_total > 0 AND competencies_approved = competencies_total "
         "AND courses_done = courses_total THEN 1 ELSE 0 END AS all_approved, "
         # R5/R6: the earliest required end beyond an employment's recorded end, if any
-        "(SELECT MIN(t.required_end) FROM register_employments e "
-        " JOIN required_time t ON t.employment_id = e.employment_id "
-        " WHERE e.programme_id = b.programme_id AND t.required_end > e.end_date) "
+        # (driven by required_time's programme index: a join from the employments once made
+        # the planner scan required_time for every row, 25 ms a page at 3,000 trainees)
+        "(SELECT MIN(t.required_end) FROM required_time t "
+        " JOIN register_employments e ON e.employment_id = t.employment_id "
+        " WHERE t.programme_id = b.programme_id AND t.required_end > e.end_date) "
         "AS extension_to "
         f"FROM ({base}) b"
     )

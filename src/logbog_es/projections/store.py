@@ -138,7 +138,13 @@ class PostgresReadStore:
             conninfo,
             min_size=1,
             max_size=pool_size,
-            kwargs={"row_factory": dict_row, "options": f"-c search_path={schema}"},
+            # Read models are derived: a crash may lose their last commits (rows and position
+            # together, in one transaction) and the runner projects those events again. So
+            # their commits need not wait for the disk (the events' commits do).
+            kwargs={
+                "row_factory": dict_row,
+                "options": f"-c search_path={schema} -c synchronous_commit=off",
+            },
             timeout=3,  # fail fast (503) rather than hang while the database is down
             open=True,
             name=f"read-{schema}",
