@@ -10,6 +10,7 @@ from logbog_es.application import CommandResult, Logbog
 from logbog_es.commands import (
     AddEmployment,
     AppointUao,
+    ApproveCompetency,
     Command,
     GrantStaff,
     GrantSupervisorAccess,
@@ -255,4 +256,20 @@ class Ward:
             start=hired,
             trainees=[self.trainee],
             main_for=self.trainee,
+        )
+
+    def approve(
+        self, code: str, *, on: str = "2026-02-02", by: UUID | None = None
+    ) -> CommandResult:
+        """Approve a competency of the trainee's programme (by the UAO unless `by` is given)."""
+        return self.world.run(
+            ApproveCompetency.model_validate(
+                {
+                    "programme_id": self.programme,
+                    "competency_code": code,
+                    "method": "mini_cex",
+                    "assessed_on": on,
+                }
+            ),
+            self.world.actor(by or self.uao),
         )

@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from logbog_es.application.chain import verify
 from logbog_es.bootstrap import Container
-from logbog_es.commands import ApproveCompetency, RegisterDepartment
+from logbog_es.commands import RegisterDepartment
 from logbog_es.domain.errors import ConcurrencyConflict
 from logbog_es.domain.programme import Programme
 from tests.conftest import Clock, PgSchemas, make_container
@@ -99,17 +99,7 @@ def test_concurrent_approvals_of_one_programme_conflict_and_retry(
 
     def approve(code: str) -> None:
         try:
-            outcomes[code] = ward.world.run(
-                ApproveCompetency.model_validate(
-                    {
-                        "programme_id": ward.programme,
-                        "competency_code": code,
-                        "method": "mini_cex",
-                        "assessed_on": "2026-02-02",
-                    }
-                ),
-                ward.world.actor(ward.uao),
-            )
+            outcomes[code] = ward.approve(code)
         except ConcurrencyConflict as error:
             outcomes[code] = error
 

@@ -10,23 +10,8 @@ from typing import Any
 import pytest
 
 from logbog_es.bootstrap import Container
-from logbog_es.commands import ApproveCompetency
 from logbog_es.projections.runner import PositionMoved
 from tests.helpers import Ward, World, assert_read_models_equal_rebuild
-
-
-def _approve(ward: Ward, code: str) -> Any:
-    return ward.world.run(
-        ApproveCompetency.model_validate(
-            {
-                "programme_id": ward.programme,
-                "competency_code": code,
-                "method": "mini_cex",
-                "assessed_on": "2026-02-02",
-            }
-        ),
-        ward.world.actor(ward.uao),
-    )
 
 
 def test_a_pass_moves_the_read_models_without_new_events_in_one_transaction(
@@ -36,7 +21,7 @@ def test_a_pass_moves_the_read_models_without_new_events_in_one_transaction(
     runner = container.runner
     runner.catch_up()
     before = container.app.position()
-    _approve(ward, "K1")
+    ward.approve("K1")
     topics = {n.topic for n in container.app.recorder.select_notifications(before + 1, 100)}
     followed = {
         t
@@ -79,7 +64,7 @@ def test_a_position_moved_by_another_runner_is_refused_and_nothing_saved(
     ward = Ward(World(container.app))
     runner = container.runner
     runner.catch_up()
-    _approve(ward, "K1")
+    ward.approve("K1")
     head = container.app.position()
     names = list(runner.projections)
     before = {name: runner.position(name) for name in names}
@@ -96,3 +81,30 @@ def test_a_position_moved_by_another_runner_is_refused_and_nothing_saved(
     assert runner.position(names[0]) == before[names[0]]
     runner.catch_up()
     assert {runner.position(name) for name in names} == {head}
+
+
+def test_a_long_backlog_is_read_once_for_all_read_models(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backlog of many batches (a start after downtime): the read models go through it in
+    rounds, a batch each per round, so each batch is read once for all of them, and each read
+    model's position is saved as it goes (not only at the end)."""
+    ward = Ward(World(container.app))
+    for code in ("K1", "K2", "K3"):
+        ward.approve(code)
+    runner = container.runner
+    runner.batch_size = 5
+    head = container.app.position()
+    reads: list[int] = []
+    real_select = runner.recorder.select_notifications
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return real_select(*args, **kwargs)
+
+    monkeypatch.setattr(runner.recorder, "select_notifications", counted)
+    runner.catch_up()
+    batches = -(-head // 5)  # ceil
+    assert len(reads) == batches + 1  # and one that finds nothing more
+    assert {runner.position(name) for name in runner.projections} == {head}
+    assert_read_models_equal_rebuild(container)

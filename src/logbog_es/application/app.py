@@ -353,7 +353,7 @@ class Logbog(Application[UUID]):
         for attempt in range(MAX_ATTEMPTS):
             # The first attempt may share an enclosing block's read of the log (the actor was
             # resolved in it); a retry after a conflict reads anew, to see the writer that won.
-            with self.consistent() if attempt == 0 else self._fresh_attempt():
+            with self.consistent() if attempt == 0 else fresh_as_of_now():
                 context = Context(self, actor, key, self.today())
                 try:
                     decided = handler(command, context)
@@ -413,15 +413,8 @@ class Logbog(Application[UUID]):
             )
         raise ConcurrencyConflict("command.concurrency", attempts=MAX_ATTEMPTS)
 
-    @contextmanager
-    def _fresh_attempt(self) -> Iterator[None]:
-        """An attempt at a command sees every event committed before it began (a retry after a
-        conflict sees the writer that won)."""
-        with fresh_as_of_now():
-            yield
-
     def _receipt(self, key: str, command: Command, digest: str) -> CommandResult | None:
-        with self._fresh_attempt():  # a twin may have saved a moment ago
+        with fresh_as_of_now():  # a twin may have saved a moment ago
             receipt = self.find(CommandReceipt, receipt_id(key))
         if receipt is None:
             return None

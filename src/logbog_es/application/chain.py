@@ -293,8 +293,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **_: Any,
     ) -> Sequence[int] | None:
-        """A command's few events: `logbog_append`, one statement (`_append_small`). More:
-        lock, take ids, copy the events, copy their chain rows, commit: one transaction.
+        """A command's few events: with those of concurrent commands, one call of
+        `logbog_append_group` (`_append_small`, `GroupCommit`). More: lock, take ids, copy the
+        events, copy their chain rows, commit: one transaction.
 
         The library's path sends a composite-type array through a pipeline, which stalled for
         batches of thousands of events (both ends waiting). The ids come from the table's own

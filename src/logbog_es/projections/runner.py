@@ -416,6 +416,9 @@ class Runner:
                 )
             if self._announce is not None:
                 tx.execute(self._announce)
+        for (name, generation), (_, reached) in deferred.items():
+            if self._at.get(name, (None,))[0] == generation:
+                self._at[name] = (generation, reached)
 
     def _select(self, after: int) -> Sequence[Notification]:
         """The next batch after `after`; within one `catch_up` pass, read models at the same
@@ -533,7 +536,11 @@ class Runner:
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Apply every stored event to the named projections (all when None). A read model
         that fails (the database, an event it cannot decode) does not hold up the others; the
-        first failure is raised once they have all had their turn."""
+        first failure is raised once they have all had their turn.
+
+        In rounds: each read model takes its next batch, then the next round begins, so read
+        models at the same position share each batch (read and decoded once) however long the
+        backlog; the positions moved in memory are saved at the end of each round."""
         total = 0
         failed: Exception | None = None
         with self._lock:
@@ -541,16 +548,22 @@ class Runner:
             try:
                 with contextlib.suppress(*TRANSIENT):  # else each reads its own (and fails alone)
                     self._at = self._live_positions()
-                for name in names or list(self.projections):
+                going = list(names or self.projections)
+                while going:
+                    for name in list(going):
+                        try:
+                            applied = self.run_batch(name)
+                        except Exception as error:
+                            failed = failed or error
+                            applied = 0
+                        total += applied
+                        if not applied:
+                            going.remove(name)
                     try:
-                        while applied := self.run_batch(name):
-                            total += applied
+                        self._save_deferred()
                     except Exception as error:
                         failed = failed or error
-                try:
-                    self._save_deferred()
-                except Exception as error:
-                    failed = failed or error
+                        break
             finally:
                 self._pass = None
                 self._decoded = {}
