@@ -108,3 +108,28 @@ def test_a_long_backlog_is_read_once_for_all_read_models(
     assert len(reads) == batches + 1  # and one that finds nothing more
     assert {runner.position(name) for name in runner.projections} == {head}
     assert_read_models_equal_rebuild(container)
+
+
+def test_a_big_catch_up_refreshes_the_planner_statistics(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a pass over many events the read store's statistics are refreshed (a plan made
+    for near-empty tables scanned the whole register for each page); a small pass does not."""
+    from logbog_es.projections import runner as runner_module
+
+    ward = Ward(World(container.app))
+    runner = container.runner
+    analyzed: list[int] = []
+    real_analyze = runner.store.analyze
+
+    def counted() -> None:
+        analyzed.append(1)
+        real_analyze()
+
+    monkeypatch.setattr(runner.store, "analyze", counted)
+    monkeypatch.setattr(runner_module, "ANALYZE_AFTER_EVENTS", container.app.position())
+    runner.catch_up()
+    assert analyzed == [1]
+    ward.approve("K1")
+    runner.catch_up()
+    assert analyzed == [1]

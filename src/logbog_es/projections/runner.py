@@ -573,6 +573,8 @@ class Runner:
             self._caught_up.notify_all()
         if failed is not None:
             raise failed
+        if total >= ANALYZE_AFTER_EVENTS:
+            self.store.analyze()  # the tables grew a lot: plans from their new sizes
         return total
 
     def rebuild(self, name: str, *, swap: bool = True) -> int:
@@ -700,6 +702,8 @@ class Runner:
         self._listening = self._hearing = None
 
 
+#: A catch-up pass over at least this many events refreshes the read store's statistics.
+ANALYZE_AFTER_EVENTS = 20_000
 #: Batches (and their decoded events) kept for the rest of a catch-up pass.
 PASS_MEMO_BATCHES = 4
 

@@ -37,6 +37,7 @@ class ReadStore(Protocol):
     def transaction(self) -> Any: ...  # context manager yielding a Tx
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
     def executescript(self, sql: str) -> None: ...
+    def analyze(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -98,6 +99,10 @@ class SQLiteReadStore:
         finally:
             conn.close()
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a big catch-up)."""
+        self.executescript("ANALYZE")
+
     def close(self) -> None:
         return None
 
@@ -143,7 +148,8 @@ class PostgresReadStore:
             # their commits need not wait for the disk (the events' commits do).
             kwargs={
                 "row_factory": dict_row,
-                "options": f"-c search_path={schema} -c synchronous_commit=off",
+                # Just-in-time compilation cost more than whole read-model queries (40 ms).
+                "options": f"-c search_path={schema} -c synchronous_commit=off -c jit=off",
             },
             timeout=3,  # fail fast (503) rather than hang while the database is down
             open=True,
@@ -159,6 +165,18 @@ class PostgresReadStore:
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.pool.connection() as conn:
             return conn.execute(_pg(sql), tuple(params)).fetchall()
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of this schema's tables (after a big catch-up: a
+        plan made from the statistics of near-empty tables scanned 50,000 rows per page)."""
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            tables = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", (self.schema,)
+            ).fetchall()
+            for row in tables:
+                conn.execute(SQL("ANALYZE {}").format(Identifier(self.schema, row["tablename"])))
+            conn.autocommit = False
 
     def executescript(self, sql: str) -> None:
         with self.pool.connection() as conn, conn.transaction():
