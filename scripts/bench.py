@@ -481,15 +481,21 @@ def run_visibility(
     # The paced run before this one may have left the projections a backlog (its rate is
     # often not held): let them drain first, as a quiet moment would; this measures a person
     # who saves and then looks, not a queue.
-    deadline = time.monotonic() + 30
+    name, subject, body = commands[0]  # a first command, and a read that waits for it
+    _, answer = _send(wire, tokens[subject], name, body, "visible-drain")
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        status, _ = wire.request("GET", "/readyz", None, {})
+        status, _ = wire.request(
+            "GET",
+            f"/programmes/{body['programme_id']}/progress?after={answer['position']}",
+            None,
+            {"Authorization": f"Bearer {tokens['bench-sek']}"},
+        )
         if status == 200:
             break
-        time.sleep(0.2)
-    time.sleep(1.0)
+    time.sleep(0.5)
     try:
-        for index, (name, subject, body) in enumerate(commands[:count]):
+        for index, (name, subject, body) in enumerate(commands[1 : count + 1]):
             status, answer = _send(wire, tokens[subject], name, body, f"visible-{index}")
             if status != 200:
                 continue
@@ -585,7 +591,7 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
         # One mix for both runs, so the paced run never repeats a command of the first.
         total = int(args.seconds * 2000)
         paced_count = int(args.rate * args.seconds)
-        commands = mix(world, total + paced_count + 300, 1)
+        commands = mix(world, total + paced_count + 301, 1)
         full = run_commands(server, tokens, commands[:total], args.clients, None, args.seconds)
         paced = run_commands(
             server,
