@@ -15,6 +15,8 @@ from logbog_es.commands import ApproveCompetency, RevokeSupervisorAccess
 from logbog_es.domain.doctor import Doctor, doctor_id
 from logbog_es.domain.errors import NotAllowed
 from logbog_es.domain.programme import Programme
+from logbog_es.domain.readlog import ReadLog, read_log_id
+from logbog_es.domain.values import Capacity
 from logbog_es.settings import Storage
 from tests.conftest import Clock, PgSchemas, make_settings, require_postgres
 from tests.helpers import Ward, World
@@ -130,3 +132,25 @@ def test_within_one_request_what_a_save_created_is_found(
         found = a.app.find(Doctor, created)
     assert found is not None
     assert found.name == "Ny Læge"
+
+
+def test_a_collision_makes_the_process_read_the_stream_again(
+    two: tuple[Container, Container],
+) -> None:
+    """Within one request a process knows a stream as of the request's start; when its save
+    then finds the version taken by another process, it forgets what it knew, and its retry
+    reads the stream again instead of colliding until it gives up (here: recording a read)."""
+    a, b = two
+    ward = Ward(World(a.app))
+    reader = b.app.resolve_actor(str(ward.uao))
+    stream = read_log_id(ward.trainee)
+    b.app.record_read(ward.trainee, reader, Capacity.UAO, "history")
+    cached = b.app.find(ReadLog, stream)  # b has it cached, and knows its version
+    assert cached is not None and cached.version == 2
+    with b.app.consistent():
+        assert b.app.find(ReadLog, stream) is not None  # the request's tail read
+        a.app.record_read(ward.trainee, reader, Capacity.UAO, "history")
+        b.app.record_read(ward.trainee, reader, Capacity.UAO, "history")
+    log = a.app.find(ReadLog, stream)
+    assert log is not None
+    assert log.version == 4  # opened, then three reads recorded

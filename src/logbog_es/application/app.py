@@ -247,8 +247,17 @@ class Logbog(Application[UUID]):
         return found
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """The library's save; the tail learns the versions this process wrote."""
-        recordings = super().save(*objs, **kwargs)
+        """The library's save; the tail learns the versions this process wrote. When a version
+        was taken by another writer, what the tail knew of these streams is old: it forgets
+        them, so whoever decides again (any caller's retry) loads them from the store."""
+        try:
+            recordings = super().save(*objs, **kwargs)
+        except IntegrityError:
+            for obj in objs:
+                stream = getattr(obj, "id", None) or getattr(obj, "originator_id", None)
+                if isinstance(stream, UUID):
+                    self.tail.forget_stream(stream)
+            raise
         for recording in recordings:
             event = recording.domain_event
             self.tail.saved(event.originator_id, event.originator_version)

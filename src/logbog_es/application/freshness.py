@@ -164,6 +164,11 @@ class Tail:
             if known is not None and version > known:
                 self._known[stream] = version
 
+    def forget_stream(self, stream: UUID) -> None:
+        """What is known of `stream` may be old (a save found a version taken): ask the store."""
+        with self._cond:
+            self._known.pop(stream, None)
+
     def forget(self) -> None:
         """Forget every stream's version (the next load of each asks the store)."""
         with self._cond:

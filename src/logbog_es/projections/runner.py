@@ -211,6 +211,7 @@ class Runner:
         # read model -> (live generation, stored position), read once at the start of a pass
         # and kept up to date by its saves (was two queries per read model per batch).
         self._at: dict[str, tuple[int, int]] = {}
+        self._span = (2**63, 0)  # (lowest position started from, highest read) in a pass
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
         channel = getattr(store, "projected_channel", None)
         self._announce = (
@@ -429,6 +430,9 @@ class Runner:
         found = self.recorder.select_notifications(
             start=after, limit=self.batch_size, inclusive_of_start=False
         )
+        if found:  # the stretch of the log this pass went over
+            low, high = self._span
+            self._span = (min(low, after), max(high, found[-1].id))
         if memo is not None:
             if len(memo) >= PASS_MEMO_BATCHES:  # a long catch-up: keep memory flat
                 memo.clear()
@@ -545,11 +549,15 @@ class Runner:
         failed: Exception | None = None
         with self._lock:
             self._pass = {}
+            self._span = (2**63, 0)
             try:
-                with contextlib.suppress(*TRANSIENT):  # else each reads its own (and fails alone)
-                    self._at = self._live_positions()
                 going = list(names or self.projections)
                 while going:
+                    # Each round from the stored generations and positions (a rebuild elsewhere
+                    # may have switched a generation since the last round).
+                    self._at = {}
+                    with contextlib.suppress(*TRANSIENT):  # else each reads its own
+                        self._at = self._live_positions()
                     for name in list(going):
                         try:
                             applied = self.run_batch(name)
@@ -569,11 +577,13 @@ class Runner:
                 self._decoded = {}
                 self._deferred = {}
                 self._at = {}
+                low, high = self._span
+                span = high - low if high else 0
         with self._caught_up:
             self._caught_up.notify_all()
         if failed is not None:
             raise failed
-        if total >= ANALYZE_AFTER_EVENTS:
+        if span >= ANALYZE_AFTER_EVENTS:
             self.store.analyze()  # the tables grew a lot: plans from their new sizes
         return total
 
@@ -702,7 +712,8 @@ class Runner:
         self._listening = self._hearing = None
 
 
-#: A catch-up pass over at least this many events refreshes the read store's statistics.
+#: A catch-up pass over at least this many positions of the log refreshes the read store's
+#: statistics.
 ANALYZE_AFTER_EVENTS = 20_000
 #: Batches (and their decoded events) kept for the rest of a catch-up pass.
 PASS_MEMO_BATCHES = 4

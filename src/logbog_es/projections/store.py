@@ -6,6 +6,7 @@ store rewrites the placeholders to `%s`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -34,7 +35,7 @@ class Tx(Protocol):
 class ReadStore(Protocol):
     dialect: Literal["sqlite", "postgres"]
 
-    def transaction(self) -> Any: ...  # context manager yielding a Tx
+    def transaction(self, *, durable: bool = False) -> Any: ...  # context manager yielding a Tx
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
     def executescript(self, sql: str) -> None: ...
     def analyze(self) -> None: ...
@@ -73,7 +74,8 @@ class SQLiteReadStore:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[_SQLiteTx]:
+    def transaction(self, *, durable: bool = False) -> Iterator[_SQLiteTx]:
+        """(`durable`: see PostgresReadStore.transaction; SQLite's commits are as configured.)"""
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -145,7 +147,8 @@ class PostgresReadStore:
             max_size=pool_size,
             # Read models are derived: a crash may lose their last commits (rows and position
             # together, in one transaction) and the runner projects those events again. So
-            # their commits need not wait for the disk (the events' commits do).
+            # their commits need not wait for the disk (the events' commits do; so do those of
+            # tables that are not derived: `transaction(durable=True)`).
             kwargs={
                 "row_factory": dict_row,
                 # Just-in-time compilation cost more than whole read-model queries (40 ms).
@@ -158,8 +161,12 @@ class PostgresReadStore:
         ping_when_idle(self.pool)  # heal after a database restart, without a ping per use
 
     @contextmanager
-    def transaction(self) -> Iterator[_PgTx]:
+    def transaction(self, *, durable: bool = False) -> Iterator[_PgTx]:
+        """A transaction; its commit does not wait for the disk (read models are derived)
+        unless `durable` (data of its own kept here, such as the web sessions)."""
         with self.pool.connection() as conn, conn.transaction():
+            if durable:
+                conn.execute("SET LOCAL synchronous_commit = on")
             yield _PgTx(conn)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -169,14 +176,15 @@ class PostgresReadStore:
     def analyze(self) -> None:
         """Refresh the planner's statistics of this schema's tables (after a big catch-up: a
         plan made from the statistics of near-empty tables scanned 50,000 rows per page)."""
-        with self.pool.connection() as conn:
-            conn.autocommit = True
+        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row) as conn:
             tables = conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = %s", (self.schema,)
             ).fetchall()
             for row in tables:
-                conn.execute(SQL("ANALYZE {}").format(Identifier(self.schema, row["tablename"])))
-            conn.autocommit = False
+                with contextlib.suppress(psycopg.errors.UndefinedTable):  # dropped meanwhile
+                    conn.execute(
+                        SQL("ANALYZE {}").format(Identifier(self.schema, row["tablename"]))
+                    )
 
     def executescript(self, sql: str) -> None:
         with self.pool.connection() as conn, conn.transaction():

@@ -120,7 +120,7 @@ class SessionStore:
         now = _now()
         expires = now + (self.lifetime if subject is not None else PENDING_LIFETIME)
         session = Session(token, subject, secrets.token_urlsafe(32), pending, id_token, expires)
-        with self.store.transaction() as tx:
+        with self.store.transaction(durable=True) as tx:
             tx.execute(
                 "DELETE FROM web_sessions WHERE expires_at < ? OR seen_at < ?",
                 (now.isoformat(), (now - self.idle).isoformat()),
@@ -160,7 +160,7 @@ class SessionStore:
             self.delete(token)
             return None
         if now - seen > SEEN_RESOLUTION:
-            with self.store.transaction() as tx:
+            with self.store.transaction(durable=True) as tx:
                 tx.execute(
                     "UPDATE web_sessions SET seen_at = ? WHERE token_sha256 = ?",
                     (now.isoformat(), _digest(token)),
@@ -175,5 +175,5 @@ class SessionStore:
         )
 
     def delete(self, token: str) -> None:
-        with self.store.transaction() as tx:
+        with self.store.transaction(durable=True) as tx:
             tx.execute("DELETE FROM web_sessions WHERE token_sha256 = ?", (_digest(token),))
