@@ -68,11 +68,9 @@ class TokenVerifier:
         """The token's claims, or InvalidToken saying why not. A token verified before is
         not verified again until it expires (a signature check per request cost more than the
         rest of reading a command); its expiry and not-before are checked every time."""
-        now = time.time()
-        with self._lock:
-            known = self._verified.get(token)
-        if known is not None and _in_time(known, now, self.leeway):
-            return dict(known)
+        known = self.remembered(token)
+        if known is not None:
+            return known
         claims = self._verify(token)
         with self._lock:
             self._verified[token] = claims
@@ -80,6 +78,15 @@ class TokenVerifier:
             while len(self._verified) > VERIFIED_TOKENS:
                 self._verified.popitem(last=False)
         return dict(claims)
+
+    def remembered(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token verified before and still within its time limits, else None
+        (no signature check, no key fetched: safe on an event loop)."""
+        with self._lock:
+            known = self._verified.get(token)
+        if known is None or not _in_time(known, time.time(), self.leeway):
+            return None
+        return dict(known)
 
     def _verify(self, token: str) -> dict[str, Any]:
         try:

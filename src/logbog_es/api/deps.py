@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from logbog_es.api.limits import VERIFIED
 from logbog_es.api.problems import NotAuthenticated
@@ -26,32 +27,33 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def verified_claims(
-    request: Request, container: Container, credentials: HTTPAuthorizationCredentials | None
-) -> dict[str, Any]:
-    """The claims of the request's bearer token, verified (401 if it is missing or does not
-    verify). No I/O beyond a cached key set: safe on the event loop."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated(
-            "send a bearer token: 'Authorization: Bearer <JWT>' (locally: `logbog token --sub ID`)"
-        )
-    assert container.verifier is not None
-    verified = request.scope.get("state", {}).get(VERIFIED)
-    if verified is not None and verified[0] == credentials.credentials:
-        claims: dict[str, Any] = verified[1]  # verified before the body was read (limits.py)
-        return claims
-    try:
-        return container.verifier.verify(credentials.credentials)
-    except InvalidToken as error:
-        raise NotAuthenticated(str(error)) from error
-
-
 async def get_claims(
     request: Request,
     container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> dict[str, Any]:
-    return verified_claims(request, container, credentials)
+    """The claims of the request's bearer token, verified (401 if it is missing or does not
+    verify). On the event loop when the token was verified before (by `limits.RequestLimits`
+    for a command, or remembered by the verifier); else the signature check, which may fetch
+    the identity provider's key set, runs on a worker thread."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated(
+            "send a bearer token: 'Authorization: Bearer <JWT>' (locally: `logbog token --sub ID`)"
+        )
+    verifier = container.verifier
+    assert verifier is not None
+    token = credentials.credentials
+    verified = request.scope.get("state", {}).get(VERIFIED)
+    if verified is not None and verified[0] == token:
+        claims: dict[str, Any] = verified[1]
+        return claims
+    remembered = verifier.remembered(token)
+    if remembered is not None:
+        return remembered
+    try:
+        return await run_in_threadpool(verifier.verify, token)
+    except InvalidToken as error:
+        raise NotAuthenticated(str(error)) from error
 
 
 ClaimsDep = Annotated[dict[str, Any], Depends(get_claims)]
@@ -72,6 +74,5 @@ __all__ = [
     "ContainerDep",
     "get_actor",
     "get_container",
-    "verified_claims",
     "wait_for_read_model",
 ]

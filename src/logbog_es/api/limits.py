@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logbog_es.tokens import InvalidToken, TokenVerifier
@@ -60,7 +61,7 @@ class RequestLimits:
             )
             return
         if scope["path"].startswith("/commands/") and self.verifier is not None:
-            refusal = self._token(scope, headers.get(b"authorization"))
+            refusal = await self._token(scope, headers.get(b"authorization"))
             if refusal is not None:
                 await self._refuse(
                     send,
@@ -72,8 +73,9 @@ class RequestLimits:
                 return
         await self._counted(scope, receive, send)
 
-    def _token(self, scope: Scope, value: bytes | None) -> str | None:
-        """None when the bearer token verifies (its claims handed on), else why not."""
+    async def _token(self, scope: Scope, value: bytes | None) -> str | None:
+        """None when the bearer token verifies (its claims handed on), else why not. A token
+        not verified before is checked on a worker thread (it may fetch the key set)."""
         scheme, _, token = (value or b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return (
@@ -82,7 +84,9 @@ class RequestLimits:
             )
         assert self.verifier is not None
         try:
-            claims = self.verifier.verify(token.strip())
+            claims = self.verifier.remembered(token.strip()) or await run_in_threadpool(
+                self.verifier.verify, token.strip()
+            )
         except InvalidToken as error:
             return str(error)
         scope.setdefault("state", {})[VERIFIED] = (token.strip(), claims)

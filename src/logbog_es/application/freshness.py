@@ -61,7 +61,6 @@ class Tail:
         self._generation = 0  # bumped when everything known is forgotten
         self._reading_since: float | None = None  # start of the read in progress
         self._last_read_started = float("-inf")
-        self.reads = 0  # tail reads so far (for tests and metrics)
 
     @property
     def seen(self) -> int | None:
@@ -108,7 +107,6 @@ class Tail:
                 self._seen = max(self._seen or 0, head)
                 self._forget()
             self._last_read_started = max(self._last_read_started, started)
-            self.reads += 1
             self._cond.notify_all()
 
     def _apply(self, rows: list[tuple[int, UUID, int]]) -> None:

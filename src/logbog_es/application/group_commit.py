@@ -59,7 +59,7 @@ class GroupCommit:
         self._cond = threading.Condition()
         self._queue: list[_Append] = []
         self._writing = False
-        self.groups = 0  # statements written (for tests and the bench)
+        self.groups = 0  # statements written (for tests)
         self.appends = 0  # appends written in them
 
     def append(self, events: Sequence[StoredEvent]) -> list[int]:

@@ -206,10 +206,10 @@ class Runner:
         self._pass: dict[int, Sequence[Notification]] | None = None  # one catch_up's batches
         self._decoded: dict[int, DomainEventProtocol[Any]] = {}  # and its decoded events
         # (read model, generation) -> (stored position, position reached in memory): see
-        # run_batch; saved at the end of each catch_up pass.
+        # run_batch; saved at the end of each round of a catch_up pass.
         self._deferred: dict[tuple[str, int], tuple[int, int]] = {}
-        # read model -> (live generation, stored position), read once at the start of a pass
-        # and kept up to date by its saves (was two queries per read model per batch).
+        # read model -> (live generation, stored position), read once at the start of each
+        # round of a pass (was two queries per read model per batch).
         self._at: dict[str, tuple[int, int]] = {}
         self._span = (2**63, 0)  # (lowest position started from, highest read) in a pass
         # PostgreSQL: moving a position is announced, new events are heard (LISTEN/NOTIFY).
@@ -345,8 +345,9 @@ class Runner:
         """Apply the next batch of events to one projection; the number of events applied.
 
         Within a `catch_up` pass, a batch with no event the read model follows moves its
-        position only in memory; the pass saves all such positions in one transaction at its
-        end (most read models follow few topics: one transaction each was most of a pass)."""
+        position only in memory; the pass saves all such positions in one statement at the end
+        of the round (most read models follow few topics: one transaction each was most of a
+        pass)."""
         projection = self.projections[name]
         known = self._at.get(name) if generation is None else None
         if known is not None:
@@ -354,10 +355,7 @@ class Runner:
         else:
             generation = generation or self.live_generation(name) or 1
             stored = self.position(name, generation)
-        key = (name, generation)
-        deferred = self._deferred.get(key)
-        start = deferred[1] if deferred is not None else stored
-        notifications = self._select(start)
+        notifications = self._select(stored)
         if not notifications:
             return 0
         topics = projection.topics
@@ -365,10 +363,8 @@ class Runner:
             (self._decode(n), n.id) for n in notifications if topics is None or n.topic in topics
         ]
         if not batch and self._pass is not None:
-            self._deferred[key] = (stored, notifications[-1].id)
+            self._deferred[(name, generation)] = (stored, notifications[-1].id)
             return len(notifications)
-        self._deferred.pop(key, None)
-        self._at.pop(name, None)  # known again only once this batch is saved
         try:
             with self.store.transaction() as tx:
                 projection.apply_batch(_GenerationTx(tx, self.names(name, generation)), batch)
@@ -383,9 +379,6 @@ class Runner:
                 notifications,
                 {position: event for event, position in batch},
             )
-            return len(notifications)
-        if self._pass is not None and known is not None:
-            self._at[name] = (generation, notifications[-1].id)
         return len(notifications)
 
     def _save_deferred(self) -> None:
@@ -417,9 +410,6 @@ class Runner:
                 )
             if self._announce is not None:
                 tx.execute(self._announce)
-        for (name, generation), (_, reached) in deferred.items():
-            if self._at.get(name, (None,))[0] == generation:
-                self._at[name] = (generation, reached)
 
     def _select(self, after: int) -> Sequence[Notification]:
         """The next batch after `after`; within one `catch_up` pass, read models at the same
