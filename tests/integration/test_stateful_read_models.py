@@ -29,6 +29,7 @@ from logbog_es.commands import (
     ChangeEmploymentFraction,
     Command,
     ExtendEmployment,
+    RecordAbsence,
     RecordCourseCompletion,
     RegisterPriorAttestation,
     RequestAssessment,
@@ -264,6 +265,28 @@ class LogbookMachine(RuleBasedStateMachine):
                         "employment_id": employment.employment_id,
                         "from_date": date(index // 12, index % 12 + 1, 1),
                         "percent": percent,
+                    }
+                ),
+                self.world.sek["nord"],
+            )
+
+    @rule(programme=programmes, offset=st.integers(0, 300), days=st.integers(1, 30))
+    def absence(self, programme: UUID | None, offset: int, days: int) -> None:
+        """Absence moves the required end (R6): read model required_time and the register."""
+        if programme is None:
+            return
+        employments = self.container.app.repository.get(programme).employments
+        if employments:
+            employment = employments[offset % len(employments)]
+            first = employment.start + timedelta(days=offset)
+            self.attempt(
+                RecordAbsence.model_validate(
+                    {
+                        "programme_id": programme,
+                        "employment_id": employment.employment_id,
+                        "kind": "sickness",
+                        "first_day": first,
+                        "last_day": first + timedelta(days=days - 1),
                     }
                 ),
                 self.world.sek["nord"],

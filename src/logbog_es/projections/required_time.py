@@ -12,7 +12,7 @@ from eventsourcing.domain import DomainEventProtocol
 
 from logbog_es.domain.programme import Programme
 from logbog_es.domain.training_time import Absence, AbsenceKind, FractionChange, report
-from logbog_es.projections.runner import Projection
+from logbog_es.projections.runner import Batch, Projection
 from logbog_es.projections.store import Row, Tx
 
 
@@ -50,40 +50,74 @@ class RequiredTime(Projection):
     )
 
     def apply(self, tx: Tx, event: DomainEventProtocol[Any], position: int) -> None:
-        if isinstance(event, Programme.EmploymentAdded):
-            row: Row = {
-                "employment_id": str(event.employment_id),
-                "programme_id": str(event.originator_id),
-                "start_date": event.start.isoformat(),
-                "nominal_end": event.end.isoformat(),
-                "percent": event.percent,
-                "changes": "[]",
-                "absences": "[]",
+        self.apply_batch(tx, [(event, position)])
+
+    def apply_batch(self, tx: Tx, batch: Batch) -> None:
+        """A batch at once: the rows its events change read in one query, each row written
+        once (a query and a write per event took a quarter of the projection process's CPU)."""
+        followed = [e for e, _ in batch if isinstance(e, _FOLLOWED)]
+        if not followed:
+            return
+        wanted = sorted({str(e.employment_id) for e in followed if not isinstance(e, _ADDED)})
+        rows: dict[str, dict[str, Any]] = {}
+        if wanted:
+            marks = ", ".join("?" for _ in wanted)
+            rows = {
+                str(r["employment_id"]): dict(r)
+                for r in tx.fetchall(
+                    f"SELECT * FROM required_time WHERE employment_id IN ({marks})",  # noqa: S608
+                    wanted,
+                )
             }
-            tx.execute(
+        added: list[str] = []
+        changed: set[str] = set()
+        for event in followed:
+            key = str(event.employment_id)
+            if isinstance(event, _ADDED):
+                rows[key] = {
+                    "employment_id": key,
+                    "programme_id": str(event.originator_id),
+                    "start_date": event.start.isoformat(),
+                    "nominal_end": event.end.isoformat(),
+                    "percent": event.percent,
+                    "changes": "[]",
+                    "absences": "[]",
+                }
+                added.append(key)
+                continue
+            row = rows.get(key)
+            if row is None:  # an employment this read model never saw added
+                continue
+            if isinstance(event, Programme.EmploymentFractionChanged):
+                changes = json.loads(str(row["changes"]))
+                changes.append([event.from_date.isoformat(), event.numerator, event.denominator])
+                row["changes"] = json.dumps(changes)
+            elif isinstance(event, Programme.AbsenceRecorded):
+                absences = json.loads(str(row["absences"]))
+                absences.append([event.first_day.isoformat(), event.last_day.isoformat()])
+                row["absences"] = json.dumps(absences)
+            changed.add(key)
+        if added:
+            tx.executemany(
                 "INSERT INTO required_time (employment_id, programme_id, start_date, nominal_end, "
                 "percent, changes, absences, required_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (*row.values(), required_end(row).isoformat()),
+                [(*rows[k].values(), required_end(rows[k]).isoformat()) for k in added],
             )
-            return
-        if not isinstance(event, Programme.EmploymentFractionChanged | Programme.AbsenceRecorded):
-            return
-        found = tx.fetchall(
-            "SELECT * FROM required_time WHERE employment_id = ?", (str(event.employment_id),)
-        )
-        if not found:
-            return
-        row = dict(found[0])
-        if isinstance(event, Programme.EmploymentFractionChanged):
-            changes = json.loads(str(row["changes"]))
-            changes.append([event.from_date.isoformat(), event.numerator, event.denominator])
-            row["changes"] = json.dumps(changes)
-        else:
-            absences = json.loads(str(row["absences"]))
-            absences.append([event.first_day.isoformat(), event.last_day.isoformat()])
-            row["absences"] = json.dumps(absences)
-        tx.execute(
-            "UPDATE required_time SET changes = ?, absences = ?, required_end = ? "
-            "WHERE employment_id = ?",
-            (row["changes"], row["absences"], required_end(row).isoformat(), row["employment_id"]),
-        )
+        updated = sorted(changed.difference(added))
+        if updated:
+            tx.executemany(
+                "UPDATE required_time SET changes = ?, absences = ?, required_end = ? "
+                "WHERE employment_id = ?",
+                [
+                    (rows[k]["changes"], rows[k]["absences"], required_end(rows[k]).isoformat(), k)
+                    for k in updated
+                ],
+            )
+
+
+_ADDED = Programme.EmploymentAdded
+_FOLLOWED = (
+    Programme.EmploymentAdded,
+    Programme.EmploymentFractionChanged,
+    Programme.AbsenceRecorded,
+)
