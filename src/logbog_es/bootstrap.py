@@ -6,8 +6,9 @@ does it all, and tests build their fakes through it too.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -128,9 +129,16 @@ def pg_conninfo(pg: dict[str, str]) -> str:
     )
 
 
-def ensure_pg_schema(pg: dict[str, str]) -> None:
+@contextlib.contextmanager
+def pg_set_up_alone(pg: dict[str, str]) -> Iterator[None]:
+    """Create the schema and hold a lock while the caller creates tables in it: processes
+    starting at once (the API's workers on a new database) then take turns. Otherwise two
+    `CREATE ... IF NOT EXISTS` of one object race, PostgreSQL refuses the second with a unique
+    violation on its catalogue, and a worker dies at start. The lock goes with the connection."""
     with psycopg.connect(pg_conninfo(pg), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"logbog:setup:{pg['schema']}",))
         conn.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(pg["schema"])))
+        yield
 
 
 @dataclass
@@ -232,26 +240,26 @@ def bootstrap(
             assert fixed is not None
             return fixed
 
-    if storage.kind == "postgres":
-        ensure_pg_schema(storage.pg)
-    app = Logbog(
-        env=event_store_env(storage, settings),
-        today=today,
-        evaluation_window_days=settings.evaluation_window_days,
-        handlers=HANDLERS,
-    )
-    read_store: ReadStore
-    if storage.kind == "postgres":
-        read_store = PostgresReadStore(
-            pg_conninfo(storage.pg),
-            storage.pg["read_schema"],
-            pool_size=settings.postgres_pool_size,
+    alone = pg_set_up_alone(storage.pg) if storage.kind == "postgres" else contextlib.nullcontext()
+    with alone:
+        app = Logbog(
+            env=event_store_env(storage, settings),
+            today=today,
+            evaluation_window_days=settings.evaluation_window_days,
+            handlers=HANDLERS,
         )
-    else:
-        read_path = storage.sqlite_read or Path(settings.var_dir) / "readmodels.sqlite"
-        read_store = SQLiteReadStore(read_path)
-    runner = Runner(app.recorder, app.mapper, read_store, all_projections())
-    runner.create_tables()
+        read_store: ReadStore
+        if storage.kind == "postgres":
+            read_store = PostgresReadStore(
+                pg_conninfo(storage.pg),
+                storage.pg["read_schema"],
+                pool_size=settings.postgres_pool_size,
+            )
+        else:
+            read_path = storage.sqlite_read or Path(settings.var_dir) / "readmodels.sqlite"
+            read_store = SQLiteReadStore(read_path)
+        runner = Runner(app.recorder, app.mapper, read_store, all_projections())
+        runner.create_tables()
     verifier = TokenVerifier(settings) if with_tokens else None
     key_path = settings.checkpoint_key_path
     if settings.checkpoint_key_file is not None and not key_path.exists():

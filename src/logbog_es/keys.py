@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -11,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 def load_or_create_ed25519(path: Path) -> Ed25519PrivateKey:
     """The key in `path`; created (readable by its owner only) when there is none. A file
-    that holds another kind of key is a ValueError."""
+    that holds another kind of key is a ValueError. Processes starting at once (the API's
+    workers) end with one key: each writes its own to a file of its own and links it into
+    place, which fails for all but the first; they read the first's, whole."""
     if path.exists():
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
@@ -24,7 +27,14 @@ def load_or_create_ed25519(path: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    mine = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+        os.link(mine, path)
+    except FileExistsError:
+        return load_or_create_ed25519(path)  # another process's key was first
+    finally:
+        mine.unlink()
     return key

@@ -7,6 +7,7 @@ store rewrites the placeholders to `%s`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
@@ -117,6 +118,9 @@ class _PgTx:
         self.conn.execute(_pg(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if len(rows) == 1:  # a pipeline's set-up and sync cost more than they save for one
+            self.conn.execute(_pg(sql), tuple(rows[0]))
+            return
         with self.conn.cursor() as cur:
             cur.executemany(_pg(sql), [tuple(r) for r in rows])
 
@@ -124,6 +128,7 @@ class _PgTx:
         return self.conn.execute(_pg(sql), tuple(params)).fetchall()
 
 
+@functools.lru_cache(maxsize=1024)  # the read models' statements are a fixed set
 def _pg(sql: str) -> bytes:
     return _PLACEHOLDER.sub("%s", sql.replace("%", "%%")).encode()
 
@@ -187,7 +192,12 @@ class PostgresReadStore:
                     )
 
     def executescript(self, sql: str) -> None:
+        """Run a script (the read models' DDL) in one transaction. Scripts on one schema take
+        turns: two processes starting at once (the API's workers) both ran `CREATE TABLE IF
+        NOT EXISTS` on a new table, and PostgreSQL refused the second with a unique violation
+        on its catalogue, so a worker died at start."""
         with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"ddl:{self.schema}",))
             conn.execute(sql.encode())
 
     def close(self) -> None:
