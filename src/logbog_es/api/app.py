@@ -116,6 +116,7 @@ def create_app(container: Container, *, run_projections: bool = True) -> FastAPI
     )
     app.state.container = container
     problems.install(app)
+    app.add_middleware(routes_commands.CommandPath, api=app, container=container)
     app.add_middleware(
         RequestLimits, max_body=container.settings.max_body_bytes, verifier=container.verifier
     )
