@@ -248,9 +248,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 genesis=Literal(GENESIS),
             )
         )
+        # Arrays sent in binary (%b): the text form quotes and escapes each element in Python.
         self._append = SQL(
-            "SELECT o_group, o_position FROM {schema}.logbog_append_group(%s::int4[], "
-            "%s::{id_type}[], %s::int8[], %s::text[], %s::bytea[], %s::text[])"
+            "SELECT o_group, o_position FROM {schema}.logbog_append_group(%b::int4[], "
+            "%b::{id_type}[], %b::int8[], %b::text[], %b::bytea[], %b::text[])"
         ).format(schema=schema, id_type=SQL(self.datastore.originator_id_type))
         self._group = GroupCommit(self._append_groups)
         self._select_head = SQL(
