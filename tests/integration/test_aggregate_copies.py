@@ -11,9 +11,12 @@ from logbog_es.application import Logbog
 from logbog_es.application.chain import MEMORY_FACTORY
 from logbog_es.application.handlers import HANDLERS
 from logbog_es.demo import load_demo
-from logbog_es.domain.base import Meta, SharedAggregateChanged
+from logbog_es.domain.access import DepartmentAccess
+from logbog_es.domain.base import CopiedOneLevel, Meta, SharedAggregateChanged
+from logbog_es.domain.department import Department
 from logbog_es.domain.doctor import Doctor
 from logbog_es.domain.programme import Programme
+from logbog_es.domain.staff import StaffMember
 from logbog_es.domain.values import Capacity
 
 
@@ -41,22 +44,34 @@ def _programmes(app: Logbog) -> list[Programme]:
     return [p for p in found if p is not None]
 
 
-def test_a_programmes_copy_equals_it_and_shares_no_container(demo: Logbog) -> None:
-    """Programme.__deepcopy__ copies one level: equal state, no dict or list in common, and
-    every value below that level immutable (so sharing it is safe)."""
-    programmes = _programmes(demo)
-    assert programmes, "the demo has programmes"
-    assert any(p.approval_map and p.absences for p in programmes)
-    for programme in programmes:
-        clone = copy.deepcopy(programme)
-        assert vars(clone) == vars(programme)
-        for key, value in vars(programme).items():
+def _aggregates_copied_one_level(app: Logbog) -> list[CopiedOneLevel]:
+    streams = {n.originator_id for n in app.recorder.select_notifications(1, 100_000)}
+    found = (app.repository.get(stream) for stream in streams)
+    return [a for a in found if isinstance(a, CopiedOneLevel)]
+
+
+def test_a_copy_equals_the_aggregate_and_shares_no_container(demo: Logbog) -> None:
+    """`CopiedOneLevel.__deepcopy__` copies one level: equal state, no dict or list in common,
+    and every value below that level immutable (so sharing it is safe); on every aggregate of
+    every class that copies so."""
+    aggregates = _aggregates_copied_one_level(demo)
+    kinds = {type(a) for a in aggregates}
+    assert kinds == {Programme, Doctor, Department, DepartmentAccess, StaffMember}
+    assert all(issubclass(k, CopiedOneLevel) for k in kinds)
+    assert any(p.approval_map and p.absences for p in aggregates if isinstance(p, Programme))
+    for aggregate in aggregates:
+        clone = copy.deepcopy(aggregate)
+        assert type(clone) is type(aggregate)
+        assert vars(clone) == vars(aggregate)
+        for key, value in vars(aggregate).items():
             if isinstance(value, dict | list | set):
                 assert vars(clone)[key] is not value, key
                 inner = value.values() if isinstance(value, dict) else value
                 for item in inner:
                     assert not isinstance(item, dict | list | set), (key, item)
                     hash(item)  # frozen dataclasses, tuples, UUIDs, dates: hashable
+            else:
+                hash(value)  # an immutable value, shared by the copy
 
 
 def test_changing_a_copy_leaves_the_cached_programme_as_it_was(demo: Logbog) -> None:

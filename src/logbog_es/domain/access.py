@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.base import CopiedOneLevel, Created, Event, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
 from logbog_es.domain.values import Capacity, DepartmentKind, Region
 
@@ -61,7 +61,7 @@ class SupervisorGrant:
         )
 
 
-class DepartmentAccess(LogbogAggregate):
+class DepartmentAccess(CopiedOneLevel, LogbogAggregate):
     """Who is UAO/tutor and supervisor at one department, from when to when."""
 
     TOPIC = "logbog:DepartmentAccess"

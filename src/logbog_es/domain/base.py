@@ -76,6 +76,20 @@ class LogbogAggregate(BaseAggregate[UUID]):
         self.trigger_event(event_class, **meta.fields(), **fields)
 
 
+class CopiedOneLevel:
+    """For an aggregate whose state is immutable values (frozen dataclasses, tuples, dates,
+    UUIDs) at most one dict, list or set deep, and whose events replace values rather than
+    change them in place: copying that one level is a deep copy in effect, at a fraction of
+    `copy.deepcopy`'s cost (the repository copies its cached aggregate for every command).
+    tests/integration/test_aggregate_copies.py checks the shape on every such aggregate."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        clone = object.__new__(type(self))
+        for key, value in self.__dict__.items():
+            clone.__dict__[key] = value.copy() if isinstance(value, dict | list | set) else value
+        return clone
+
+
 #: Aggregates handed out for reading only (a repository cache's own instances), by identity.
 _SHARED: WeakValueDictionary[int, LogbogAggregate] = WeakValueDictionary()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from logbog_es.domain.base import Created, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.base import CopiedOneLevel, Created, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.values import DepartmentKind, Region, check_code, check_text
 
 
@@ -13,7 +13,7 @@ def department_id(code: str) -> UUID:
     return stable_id("department", code)
 
 
-class Department(LogbogAggregate):
+class Department(CopiedOneLevel, LogbogAggregate):
     """A department or general practice that employs trainees."""
 
     TOPIC = "logbog:Department"

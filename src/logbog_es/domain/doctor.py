@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.base import CopiedOneLevel, Created, Event, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.calendar import first_working_day
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.programme import Programme
@@ -71,7 +71,7 @@ class ProgrammeRef:
     hiring_date: date
 
 
-class Doctor(LogbogAggregate):
+class Doctor(CopiedOneLevel, LogbogAggregate):
     """A doctor's profile and the list of their programmes."""
 
     TOPIC = "logbog:Doctor"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from logbog_es.domain.base import Created, Event, LogbogAggregate, Meta, stable_id
+from logbog_es.domain.base import CopiedOneLevel, Created, Event, LogbogAggregate, Meta, stable_id
 from logbog_es.domain.errors import Conflict, InvalidInput
 from logbog_es.domain.values import Region, StaffRole
 
@@ -36,7 +36,7 @@ def check_grant(role: StaffRole, region: Region | None) -> StaffGrant:
     return StaffGrant(role, region)
 
 
-class StaffMember(LogbogAggregate):
+class StaffMember(CopiedOneLevel, LogbogAggregate):
     """The staff roles held by one login subject."""
 
     TOPIC = "logbog:StaffMember"
