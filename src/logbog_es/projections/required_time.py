@@ -104,16 +104,29 @@ class RequiredTime(Projection):
                 [(*rows[k].values(), required_end(rows[k]).isoformat()) for k in added],
             )
         updated = sorted(changed.difference(added))
-        if updated:
-            tx.executemany(
-                "UPDATE required_time SET changes = ?, absences = ?, required_end = ? "
-                "WHERE employment_id = ?",
+        for start in range(0, len(updated), UPDATE_ROWS):
+            chunk = updated[start : start + UPDATE_ROWS]
+            tx.execute(  # one statement for all (a pipeline of updates cost 3x the CPU)
+                "UPDATE required_time SET changes = v.column2, absences = v.column3, "  # noqa: S608
+                "required_end = v.column4 "
+                f"FROM (VALUES {', '.join(['(?, ?, ?, date(?))'] * len(chunk))}) AS v "
+                "WHERE required_time.employment_id = v.column1",
                 [
-                    (rows[k]["changes"], rows[k]["absences"], required_end(rows[k]).isoformat(), k)
-                    for k in updated
+                    value
+                    for k in chunk
+                    for value in (
+                        k,
+                        rows[k]["changes"],
+                        rows[k]["absences"],
+                        required_end(rows[k]).isoformat(),
+                    )
                 ],
             )
 
+
+#: Rows per UPDATE statement (four parameters each: well inside SQLite's and PostgreSQL's
+#: limits on parameters).
+UPDATE_ROWS = 500
 
 _ADDED = Programme.EmploymentAdded
 _FOLLOWED = (
