@@ -679,7 +679,8 @@ def main() -> int:
     print()
     print(
         f"{'store':<9} {'cmd/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'raw/s':>7} {'ratio':>6} "
-        f"{'p99@rate':>9} {'rate/s':>7} {'reg p95':>8} {'prog p95':>9} {'RSS MB':>7}"
+        f"{'p99@rate':>9} {'rate/s':>7} {'reg p95':>8} {'prog p95':>9} {'page p95':>9} "
+        f"{'RSS MB':>7}"
     )
     for store, r in report.items():
         full, paced, reads = r["full"], r["paced"], r["reads"]

@@ -4,6 +4,7 @@ models (issue 16: the runner shares the two cores with the requests)."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -133,3 +134,36 @@ def test_a_big_catch_up_refreshes_the_planner_statistics(
     ward.approve("K1")
     runner.catch_up()
     assert analyzed == [1]
+
+
+class _CountedCondition(threading.Condition):
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits += 1
+        return super().wait(timeout)
+
+
+def test_a_position_announced_while_a_waiter_reads_is_not_slept_through(
+    memory_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another runner commits (and announces) between a waiter's read of the positions and
+    its wait: the waiter reads again at once instead of sleeping until its next look."""
+    runner = memory_container.runner
+    condition = _CountedCondition()
+    monkeypatch.setattr(runner, "_caught_up", condition)
+    reads: list[int] = []
+
+    def live_positions() -> dict[str, tuple[int, int]]:
+        reads.append(len(reads))
+        if len(reads) == 1:
+            runner._positions_moved()  # the announcement lands during the first read
+            return dict.fromkeys(runner.projections, (1, 4))
+        return dict.fromkeys(runner.projections, (1, 5))
+
+    monkeypatch.setattr(runner, "_live_positions", live_positions)
+    assert runner.wait_for(5, timeout=10)
+    assert len(reads) == 2
+    assert condition.waits == 0
