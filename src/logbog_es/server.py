@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from logbog_es import web
 from logbog_es.api.app import create_app as create_api
 from logbog_es.bootstrap import Container, bootstrap
+from logbog_es.heap import settle_heap
 from logbog_es.logging import configure_logging
 from logbog_es.settings import Settings
 
@@ -34,4 +35,6 @@ def app_from_env() -> FastAPI:
     settings = Settings()
     configure_logging(settings)
     container = bootstrap(settings)
-    return create_app(container, run_projections=settings.in_process_projections)
+    app = create_app(container, run_projections=settings.in_process_projections)
+    settle_heap()
+    return app

@@ -58,6 +58,8 @@ def projections_run(
 
     import structlog
 
+    from logbog_es.heap import settle_heap
+
     container = _container_for_projections(one_shot=False)
     _check_names(container, names or [])
     container.runner.batch_size = batch_size
@@ -69,6 +71,7 @@ def projections_run(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("projections running", names=names or list(container.runner.projections))
+    settle_heap()
     try:
         container.start_checkpoints()
         container.runner.run_forever(

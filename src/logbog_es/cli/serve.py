@@ -35,6 +35,7 @@ def serve(
 
     from logbog_es.bootstrap import bootstrap
     from logbog_es.demo import demo_users, load_demo
+    from logbog_es.heap import settle_heap
     from logbog_es.logging import configure_logging
     from logbog_es.server import create_app
     from logbog_es.serving import serve_workers
@@ -82,8 +83,10 @@ def serve(
         print("A token for any subject: .venv/bin/logbog token --sub SUBJECT")
         print(f"Try: curl -H 'Authorization: Bearer <token>' {base}/me\n")
     if workers == 1:
+        app = create_app(container, run_projections=settings.in_process_projections)
+        settle_heap()
         uvicorn.run(
-            create_app(container, run_projections=settings.in_process_projections),
+            app,
             host=host,
             port=port,
             log_level="warning",
