@@ -162,3 +162,16 @@ def test_the_request_log_names_the_route_and_actor(api: Api, taken: list[bool]) 
     [line] = [line for line in logs if line["event"] == "request"]
     assert line["path"] == "/commands/approve-competency"
     assert line["status"] == 200 and line["actor"] == str(ward.main)
+
+
+@pytest.mark.parametrize("name", [b"idempotency-key", b"if-match"])
+def test_header_bytes_that_are_not_utf8_are_handed_to_the_route(name: bytes) -> None:
+    """A server hands header bytes on as sent (the test client re-encodes them, so the path's
+    check is called directly): bytes outside UTF-8 go on to the route, which reads them as
+    Latin-1 like Starlette and refuses them with a 422, never a 500."""
+    scope = {"headers": [(b"content-type", b"application/json"), (name, b"\xff\xfe")]}
+    model = routes_commands.COMMANDS["register-specialty"]
+    body = json.dumps(model.EXAMPLE).encode()
+    assert routes_commands.CommandPath._take(scope, model, body) is None
+    scope["headers"] = scope["headers"][:1]
+    assert routes_commands.CommandPath._take(scope, model, body) is not None  # the body is fine

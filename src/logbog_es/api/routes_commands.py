@@ -198,16 +198,19 @@ class CommandPath:
         """The command and its headers' values, or None when the route should answer."""
         headers = dict(scope["headers"])
         media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        key = headers.get(b"idempotency-key")
-        if media != b"application/json" or (key is not None and not _KEY.match(key.decode())):
+        raw_key = headers.get(b"idempotency-key")
+        key = None if raw_key is None else raw_key.decode("latin-1")  # as Starlette decodes
+        if media != b"application/json" or (key is not None and not _KEY.match(key)):
             return None
         try:
             command = model.model_validate(json.loads(body))  # as FastAPI validates a body
             if_match = headers.get(b"if-match")
-            expected_version = parse_if_match(None if if_match is None else if_match.decode())
-        except (ValueError, ValidationError, InvalidInput, UnicodeDecodeError):
+            expected_version = parse_if_match(
+                None if if_match is None else if_match.decode("latin-1")
+            )
+        except (ValueError, ValidationError, InvalidInput):  # (UnicodeDecodeError is a ValueError)
             return None
-        return command, key.decode() if key is not None else command.command_id, expected_version
+        return command, key if key is not None else command.command_id, expected_version
 
     def _route(self, path: str) -> APIRoute | None:
         """The route's object, so the request log and metrics name it as for the route."""
