@@ -106,7 +106,46 @@ def test_a_long_backlog_is_read_once_for_all_read_models(
     monkeypatch.setattr(runner.recorder, "select_notifications", counted)
     runner.catch_up()
     batches = -(-head // 5)  # ceil
-    assert len(reads) == batches + 1  # and one that finds nothing more
+    # A batch that was not full ends the pass: a read that finds nothing follows only a full one.
+    assert len(reads) == batches + (1 if head % 5 == 0 else 0)
+    assert {runner.position(name) for name in runner.projections} == {head}
+    assert_read_models_equal_rebuild(container)
+
+
+def test_a_pass_leaves_what_is_stored_during_it_to_the_next(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a stream of commands a pass is one round: events stored after its read of the log
+    are the next pass's (their NOTIFY wakes the runner). A pass that went round again for each
+    arrival read the positions and opened a transaction per read model for a handful of events,
+    most of the projection process's work at 600 commands/s (issue 16)."""
+    ward = Ward(World(container.app))
+    runner = container.runner
+    runner.catch_up()
+    ward.approve("K1")
+    first = container.app.position()
+    rounds: list[int] = []
+    real_live = runner._live_positions
+    real_select = runner.recorder.select_notifications
+
+    def counted_rounds() -> dict[str, tuple[int, int]]:
+        rounds.append(1)
+        return real_live()
+
+    def then_a_command(*args: Any, **kwargs: Any) -> Any:
+        found = real_select(*args, **kwargs)
+        if container.app.position() == first:
+            ward.approve("K2")  # saved while the pass runs, after its read of the log
+        return found
+
+    monkeypatch.setattr(runner, "_live_positions", counted_rounds)
+    monkeypatch.setattr(runner.recorder, "select_notifications", then_a_command)
+    runner.catch_up()
+    assert len(rounds) == 1
+    assert {runner.position(name) for name in runner.projections} == {first}
+    head = container.app.position()
+    assert head > first
+    runner.catch_up()
     assert {runner.position(name) for name in runner.projections} == {head}
     assert_read_models_equal_rebuild(container)
 

@@ -537,7 +537,10 @@ class Runner:
 
         In rounds: each read model takes its next batch, then the next round begins, so read
         models at the same position share each batch (read and decoded once) however long the
-        backlog; the positions moved in memory are saved at the end of each round."""
+        backlog; the positions moved in memory are saved at the end of each round. A read model
+        whose batch was not full has reached the end of the log as it was read and takes no
+        more rounds: every event stored before the call is applied, events stored during it
+        may wait for the next."""
         total = 0
         failed: Exception | None = None
         with self._lock:
@@ -558,7 +561,10 @@ class Runner:
                             failed = failed or error
                             applied = 0
                         total += applied
-                        if not applied:
+                        if applied < self.batch_size:
+                            # At the head as the batch was read: what came since is the next
+                            # pass's (its NOTIFY wakes the runner), so under a stream of
+                            # commands a pass is one round, not a round per arrival.
                             going.remove(name)
                     try:
                         self._save_deferred()
