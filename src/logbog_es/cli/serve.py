@@ -38,7 +38,7 @@ def serve(
     from logbog_es.heap import settle_heap
     from logbog_es.logging import configure_logging
     from logbog_es.server import create_app
-    from logbog_es.serving import serve_workers
+    from logbog_es.serving import CoalescingHttpTools, serve_workers
     from logbog_es.tokens import LocalIssuer
 
     settings = _settings()
@@ -85,12 +85,7 @@ def serve(
     if workers == 1:
         app = create_app(container, run_projections=settings.in_process_projections)
         settle_heap()
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level="warning",
-        )
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=CoalescingHttpTools)
         return
     container.close()
     metrics_dir = settings.var_dir / "prometheus-multiproc"
