@@ -1,7 +1,8 @@
 """The benchmark command (`make bench`): commands over HTTP, reads, memory; SQLite and PostgreSQL.
 
-For each store it builds a store of --doctors trainees (default 50,000), starts `logbog serve`,
-then measures:
+For each store it builds a store of --doctors trainees (default 50,000), starts `logbog serve`
+(on PostgreSQL one API worker and a projection process; --workers for more), sends the mix for
+--warmup-seconds uncounted (a new server loads each programme it touches once), then measures:
 - commands over HTTP with --clients concurrent clients and a realistic mix (approvals,
   assessment requests, absences, employments): commands/s and p50/p95/p99 latency, next to
   the raw rate of single-row INSERT+COMMIT with psycopg (or sqlite3) at the same concurrency;
@@ -562,10 +563,15 @@ def bench_store(store: str, args: argparse.Namespace) -> dict[str, Any]:
     workers = args.workers if store == "postgres" else 1  # SQLite has one writer anyway
     server = Server(env, tmp / "server.log", workers, separate=store == "postgres")
     try:
-        # One mix for both runs, so the paced run never repeats a command of the first.
+        # One mix for all runs, so no run repeats a command of another. The warm-up is not
+        # counted: a server that has just started loads each programme from the store once.
+        warm = int(args.warmup_seconds * 2000)
         total = int(args.seconds * 2000)
         paced_count = int(args.rate * args.seconds)
-        commands = mix(world, total + paced_count + 301, 1)
+        commands = mix(world, warm + total + paced_count + 301, 1)
+        if warm:
+            run_commands(server, tokens, commands[:warm], args.clients, None, args.warmup_seconds)
+        commands = commands[warm:]
         full = run_commands(server, tokens, commands[:total], args.clients, None, args.seconds)
         paced = run_commands(
             server,
@@ -642,6 +648,12 @@ def main() -> int:
     parser.add_argument("--doctors", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=3,
+        help="commands sent first and not counted (a new server loads what they touch)",
+    )
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument(
         "--workers",
