@@ -109,6 +109,7 @@ def test_an_accepted_command_and_its_replay_are_answered_alike(api: Api, taken: 
         ("a field missing", {"programme_id": "x"}, {}, 422),
         ("a body that is not JSON", b"{not json", {}, 422),
         ("no body", b"", {}, 422),
+        ("JSON nested past the parser's depth", b"[" * 100_000, {}, 400),
         ("a malformed idempotency key", None, {"Idempotency-Key": "no spaces allowed"}, 422),
         ("a malformed If-Match", None, {"If-Match": "yesterday"}, 422),
         ("a stale If-Match", None, {"If-Match": '"0"'}, 412),
@@ -175,3 +176,16 @@ def test_header_bytes_that_are_not_utf8_are_handed_to_the_route(name: bytes) -> 
     assert routes_commands.CommandPath._take(scope, model, body) is None
     scope["headers"] = scope["headers"][:1]
     assert routes_commands.CommandPath._take(scope, model, body) is not None  # the body is fine
+
+
+@pytest.mark.parametrize("name", [b"idempotency-key", b"if-match", b"content-type"])
+def test_a_header_sent_twice_is_handed_to_the_route(name: bytes) -> None:
+    """The route reads the first of a repeated header; the path does not choose: it hands
+    the request on, so both ways answer alike."""
+    model = routes_commands.COMMANDS["register-specialty"]
+    body = json.dumps(model.EXAMPLE).encode()
+    once = {b"content-type": b"application/json", b"idempotency-key": b"k-1", b"if-match": b'"1"'}
+    scope = {"headers": list(once.items())}
+    assert routes_commands.CommandPath._take(scope, model, body) is not None
+    scope["headers"].append((name, once[name]))
+    assert routes_commands.CommandPath._take(scope, model, body) is None

@@ -195,8 +195,13 @@ class CommandPath:
     def _take(
         scope: Scope, model: type[Command], body: bytes
     ) -> tuple[Command, str | None, int | None] | None:
-        """The command and its headers' values, or None when the route should answer."""
-        headers = dict(scope["headers"])
+        """The command and its headers' values, or None when the route should answer (also
+        when a header comes twice: which one counts is the route's to say)."""
+        headers: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name in headers:
+                return None
+            headers[name] = value
         media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         raw_key = headers.get(b"idempotency-key")
         key = None if raw_key is None else raw_key.decode("latin-1")  # as Starlette decodes
@@ -208,7 +213,9 @@ class CommandPath:
             expected_version = parse_if_match(
                 None if if_match is None else if_match.decode("latin-1")
             )
-        except (ValueError, ValidationError, InvalidInput):  # (UnicodeDecodeError is a ValueError)
+        # (UnicodeDecodeError is a ValueError; JSON nested past the interpreter's depth raises
+        # RecursionError, which the route answers as a body it cannot parse.)
+        except (ValueError, ValidationError, InvalidInput, RecursionError):
             return None
         return command, key if key is not None else command.command_id, expected_version
 
