@@ -69,3 +69,28 @@ def test_a_file_with_another_kind_of_key_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="Ed25519"):
         load_or_create_ed25519(path)
+
+
+def test_a_link_to_nothing_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "checkpoint.pem"
+    path.symlink_to(tmp_path / "gone.pem")
+    with pytest.raises(ValueError, match="does not exist: remove it"):
+        load_or_create_ed25519(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pem"]  # nothing left over
+
+
+def test_without_hard_links_the_key_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def no_links(*_args: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "checkpoint.pem"
+    first = load_or_create_ed25519(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert _public(load_or_create_ed25519(path)) == _public(first)
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pem"]
