@@ -60,13 +60,14 @@ class RequiredTime(Projection):
             return
         wanted = sorted({str(e.employment_id) for e in followed if not isinstance(e, _ADDED)})
         rows: dict[str, dict[str, Any]] = {}
-        if wanted:
-            marks = ", ".join("?" for _ in wanted)
-            rows = {
+        for start in range(0, len(wanted), UPDATE_ROWS):  # parameters per statement are limited
+            chunk = wanted[start : start + UPDATE_ROWS]
+            marks = ", ".join("?" for _ in chunk)
+            rows |= {
                 str(r["employment_id"]): dict(r)
                 for r in tx.fetchall(
                     f"SELECT * FROM required_time WHERE employment_id IN ({marks})",  # noqa: S608
-                    wanted,
+                    chunk,
                 )
             }
         added: list[str] = []
@@ -128,8 +129,8 @@ class RequiredTime(Projection):
 #: system call per absence per update).
 _NO_ID = UUID(int=0)
 
-#: Rows per UPDATE statement (four parameters each: well inside SQLite's and PostgreSQL's
-#: limits on parameters).
+#: Rows per statement: an UPDATE takes four parameters per row, a SELECT one (well inside
+#: SQLite's and PostgreSQL's limits on parameters, whatever the batch size).
 UPDATE_ROWS = 500
 
 _ADDED = Programme.EmploymentAdded
