@@ -5,6 +5,7 @@ models (issue 16: the runner shares the two cores with the requests)."""
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -206,3 +207,26 @@ def test_a_position_announced_while_a_waiter_reads_is_not_slept_through(
     assert runner.wait_for(5, timeout=10)
     assert len(reads) == 2
     assert condition.waits == 0
+
+
+def test_a_waiting_reader_is_not_kept_waiting_by_the_gathering(memory_container: Container) -> None:
+    """The runner in this process gathers events for `min_interval` after a pass; a reader that
+    waits for its own write (`?after=`) cuts that short instead of waiting it out."""
+    ward = Ward(World(memory_container.app))
+    runner = memory_container.runner
+    runner.catch_up()
+    thread = threading.Thread(
+        target=runner.run_forever, kwargs={"poll_seconds": 0.05, "min_interval": 30.0}
+    )
+    thread.start()
+    try:
+        ward.approve("K1")  # a pass, then the window of 30 s begins
+        assert runner.wait_for(memory_container.app.position(), timeout=10)
+        ward.approve("K2")  # within the window
+        started = time.monotonic()
+        assert runner.wait_for(memory_container.app.position(), timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

@@ -200,6 +200,8 @@ class Runner:
         self._names: dict[tuple[str, int], _Names] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
+        #: Set by a reader waiting for a position: the runner does not gather then.
+        self._hurry = threading.Event()
         self._caught_up = threading.Condition()
         #: Counts wake-ups of `_caught_up` (under it): a waiter that read the positions before
         #: a wake-up sees the count moved and reads again instead of sleeping through it.
@@ -639,6 +641,7 @@ class Runner:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
+            self._hurry.set()  # someone waits to read: no gathering of events now
             self.wake()
             with self._caught_up:
                 if self._news == news:  # nothing announced since the read: wait for it
@@ -676,7 +679,9 @@ class Runner:
         """Catch up, then wait for new events until stop() is called: on PostgreSQL woken by
         the NOTIFY every append sends (LISTEN), else (and as a fallback) every `poll_seconds`;
         a command in this process wakes it too. Under a stream of events it gathers them for
-        `min_interval`: bigger batches, fewer transactions."""
+        `min_interval`: bigger batches, fewer transactions; but not while a reader in this
+        process waits for a position (`wait_for`): at a person's pace (a save, then its page)
+        each save came within the window of the last and waited out the rest of it."""
         events_channel = getattr(self.recorder, "channel_name", None)
         listen = getattr(self.store, "listen", None)
         if events_channel and listen is not None and self._listening is None:
@@ -694,8 +699,9 @@ class Runner:
             # Under a stream of commands, gather events for a moment: bigger batches, fewer
             # transactions, less contention with the requests themselves.
             pause = min_interval - (time.monotonic() - started)
-            if pause > 0:
-                self._stop.wait(pause)
+            if pause > 0:  # cut short by a reader waiting in this process (`wait_for`)
+                self._hurry.wait(pause)
+            self._hurry.clear()
 
     def start(
         self, poll_seconds: float = 0.5, on_error: Callable[[Exception], None] | None = None
@@ -711,6 +717,7 @@ class Runner:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self._hurry.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         for listener in (self._listening, self._hearing):
