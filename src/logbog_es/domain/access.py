@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from logbog_es.domain.errors import Conflict, InvalidInput, NotFound
 from logbog_es.domain.values import Capacity, DepartmentKind, Region
 
 
+@lru_cache(maxsize=4096)  # asked on every command about a department (a SHA-1 each)
 def department_access_id(department_id: UUID) -> UUID:
     return stable_id("department-access", str(department_id))
 
