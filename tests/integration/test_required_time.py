@@ -17,7 +17,7 @@ from tests.helpers import World, assert_read_models_equal_rebuild, competency
 def test_changes_to_several_employments_in_one_batch_equal_a_rebuild(
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(required_time, "UPDATE_ROWS", 2)  # three rows: two reads, two writes
+    monkeypatch.setattr(required_time, "ROWS_PER_STATEMENT", 2)  # three rows: two reads, two writes
     world = World(container.app)
     world.specialty("kbu", ("kbu",))
     world.curriculum("2019", date(2019, 2, 1), competencies=[competency("K1")])

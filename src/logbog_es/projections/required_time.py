@@ -60,8 +60,10 @@ class RequiredTime(Projection):
             return
         wanted = sorted({str(e.employment_id) for e in followed if not isinstance(e, _ADDED)})
         rows: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(wanted), UPDATE_ROWS):  # parameters per statement are limited
-            chunk = wanted[start : start + UPDATE_ROWS]
+        for start in range(
+            0, len(wanted), ROWS_PER_STATEMENT
+        ):  # parameters per statement are limited
+            chunk = wanted[start : start + ROWS_PER_STATEMENT]
             marks = ", ".join("?" for _ in chunk)
             rows |= {
                 str(r["employment_id"]): dict(r)
@@ -105,8 +107,8 @@ class RequiredTime(Projection):
                 [(*rows[k].values(), required_end(rows[k]).isoformat()) for k in added],
             )
         updated = sorted(changed.difference(added))
-        for start in range(0, len(updated), UPDATE_ROWS):
-            chunk = updated[start : start + UPDATE_ROWS]
+        for start in range(0, len(updated), ROWS_PER_STATEMENT):
+            chunk = updated[start : start + ROWS_PER_STATEMENT]
             tx.execute(  # one statement for all (a pipeline of updates cost 3x the CPU)
                 "UPDATE required_time SET changes = v.column2, absences = v.column3, "  # noqa: S608
                 "required_end = v.column4 "
@@ -131,7 +133,7 @@ _NO_ID = UUID(int=0)
 
 #: Rows per statement: an UPDATE takes four parameters per row, a SELECT one (well inside
 #: SQLite's and PostgreSQL's limits on parameters, whatever the batch size).
-UPDATE_ROWS = 500
+ROWS_PER_STATEMENT = 500
 
 _ADDED = Programme.EmploymentAdded
 _FOLLOWED = (
